@@ -1,0 +1,2 @@
+package dev.confine;
+class Placeholder {}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Boots the test image for SUITE under qemu (TCG), with the project directory shared at /mnt/project.
+# The guest runs src/test/vm/guest/run-in-guest.sh at boot and powers off; its console goes to
+# target/vm-results/SUITE/console.log and its JUnit reports to target/vm-results/SUITE/.
+# Usage: run-vm.sh SUITE [GUEST-COMMAND...]
+#   GUEST-COMMAND (optional) replaces the test suite: e.g. `run-vm.sh trixie confine run -- true`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+project=$(cd "$here/../../.." && pwd)
+suite=$1; shift
+image=$("$here/image.sh" "$suite")
+results="$project/target/vm-results/$suite"
+rm -rf "$results"; mkdir -p "$results"
+# The guest reads what to run from the share: the suite by default, else the given command.
+if [ $# -gt 0 ]; then printf '%q ' "$@" > "$results/command"; fi
+
+timeout --foreground "${CONFINE_VM_TIMEOUT:-1500}" \
+  qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 3072 \
+    -display none -monitor none -serial "file:$results/console.log" -no-reboot \
+    -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
+    -append "root=/dev/vda rw console=ttyS0 panic=-1 quiet loglevel=3 confine.suite=$suite" \
+    -drive "file=$image/root.img,format=raw,if=virtio,snapshot=on" \
+    -virtfs "local,path=$project,mount_tag=project,security_model=none,id=project" \
+  || { echo "run-vm: qemu for $suite failed or timed out (see $results/console.log)" >&2; exit 1; }
