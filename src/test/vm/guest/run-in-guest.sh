@@ -1,14 +1,52 @@
 #!/bin/bash
-# Guest half of the VM suite (runs as root at boot, from the 9p share).
+# Guest half of the VM suite; the image's confine-vm-runner.service runs it as root at boot from
+# the 9p share, then powers the guest off. It runs the tests tagged "vm" twice, as root (system
+# manager) and as the unprivileged, lingering user "tester" in a real login session (user
+# manager), and leaves JUnit XML reports in target/vm-results/SUITE/ for the host.
+# With a file target/vm-results/SUITE/command it runs that confine command line instead.
 set -u
 project=/mnt/project
 suite=$(sed -n 's/.*confine\.suite=\([a-z]*\).*/\1/p' /proc/cmdline)
 results=$project/target/vm-results/$suite
 log() { echo "confine-vm: $*"; }
-log "systemd $(systemctl --version | head -n1 | cut -d' ' -f2), kernel $(uname -r)"
-for i in $(seq 150); do
+
+for _ in $(seq 300); do
   [ -S /run/user/1000/bus ] && systemctl is-active -q user@1000.service && break
   sleep 0.2
 done
-log "user@1000.service: $(systemctl is-active user@1000.service); controllers: $(cat /sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers)"
-echo "0" > "$results/exit-code"
+log "systemd $(systemctl --version | head -n1 | cut -d' ' -f2), kernel $(uname -r)," \
+  "user@1000.service $(systemctl is-active user@1000.service), user controllers:" \
+  "$(cat /sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers)"
+
+# as_user CMD...: runs CMD as tester in a login session (pam_systemd: XDG_RUNTIME_DIR, bus address).
+as_user() { su -l tester -c "$(printf '%q ' "$@")"; }
+
+if [ -f "$results/command" ]; then
+  command=$(cat "$results/command")
+  for who in root tester; do
+    log "as $who: confine $command"
+    if [ $who = root ]; then (cd /tmp && eval "$project/bin/confine $command"); else
+      as_user bash -c "cd /tmp && $project/bin/confine $command"; fi
+    log "as $who: exit status $?"
+  done
+else
+  junit=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project
+         -jar $project/target/vm-lib/junit-console.jar execute --disable-banner
+         --details=tree --class-path "$project/target/test-classes:$project/target/confine.jar"
+         --select-package dev.confine --include-tag vm)
+  for who in root tester; do
+    rm -rf /tmp/reports-$who
+    log "running the vm tests as $who"
+    start=$(date +%s)
+    if [ $who = root ]; then (cd /tmp && "${junit[@]}" --reports-dir /tmp/reports-$who); else
+      as_user bash -c "cd /tmp && $(printf '%q ' "${junit[@]}") --reports-dir /tmp/reports-$who"; fi
+    log "vm tests as $who: exit status $? in $(( $(date +%s) - start )) s"
+    for report in /tmp/reports-$who/TEST-*.xml; do
+      [ -f "$report" ] && cp "$report" "$results/$(basename "$report" .xml)-$who.xml"
+    done
+  done
+  # Nothing may be left behind: no failed units in either manager.
+  log "failed units (system): $(systemctl list-units --failed --plain --no-legend | grep -c . )"
+  log "failed units (user): $(as_user systemctl --user list-units --failed --plain --no-legend | grep -c . )"
+fi
+touch "$results/done"

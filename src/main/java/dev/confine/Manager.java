@@ -1,0 +1,31 @@
+package dev.confine;
+
+/** Which systemd instance to talk to. */
+public enum Manager {
+  /** The calling user's manager, {@code user@UID.service}, on the user bus. */
+  USER,
+  /** The system manager (PID 1), on the system bus. */
+  SYSTEM;
+
+  /** What {@code systemd-run} picks by default: the system manager for root, else the user's. */
+  public static Manager forCurrentUser() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0 ? SYSTEM : USER;
+  }
+
+  String description() {
+    return this == USER ? "user manager" : "system manager";
+  }
+
+  /** Flag selecting this manager for {@code systemctl}, for hints in messages. */
+  String systemctlFlag() {
+    return this == USER ? " --user" : "";
+  }
+
+  String reachabilityHint() {
+    return this == USER
+        ? "; the user manager needs a login session or lingering (loginctl enable-linger USER),"
+            + " and the dbus-user-session package; after su or sudo, set XDG_RUNTIME_DIR=/run/user/$UID"
+            + " or use --system"
+        : "; is dbus running (systemctl status dbus)?";
+  }
+}

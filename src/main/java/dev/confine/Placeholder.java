@@ -1,2 +1,0 @@
-package dev.confine;
-class Placeholder {}

@@ -1,0 +1,291 @@
+package dev.confine;
+
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The one table of {@code -p NAME=VALUE} properties: every builder method, the CLI's {@code -p}
+ * parser and its help come from here. Each entry turns a unit-file value into the D-Bus
+ * assignments {@code StartTransientUnit} takes.
+ */
+final class PropertyTable {
+
+  /** One D-Bus property assignment, with plain Java values: t=Long, u/i=Integer, b, s, as. */
+  record Assignment(String name, String signature, Object value) {}
+
+  /** Converts a unit-file value to assignments, or throws {@link InvalidPropertyException}. */
+  interface Parser {
+    List<Assignment> parse(String property, String value);
+  }
+
+  /**
+   * A property: its unit-file name, the D-Bus form(s) it becomes, the unit types that accept it,
+   * whether it can only be set when the unit is created, the first systemd version that has it,
+   * and the cgroup controller it needs (null for none).
+   */
+  record Property(
+      String name,
+      String wire,
+      Set<UnitType> types,
+      boolean creationOnly,
+      int since,
+      String controller,
+      String summary,
+      Parser parser) {
+
+    List<Assignment> parse(String value) {
+      return parser.parse(name, value);
+    }
+  }
+
+  private static final Set<UnitType> BOTH = EnumSet.allOf(UnitType.class);
+  private static final Set<UnitType> SERVICE = EnumSet.of(UnitType.SERVICE);
+  private static final List<String> CONTROLLERS =
+      List.of("cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids",
+          "bpf-firewall", "bpf-devices", "bpf-foreign", "bpf-socket-bind",
+          "bpf-restrict-network-interfaces");
+
+  static final List<Property> ALL =
+      List.of(
+          new Property("Description", "Description s", BOTH, false, 1, null,
+              "human-readable description shown by systemctl", string()),
+          new Property("Slice", "Slice s", BOTH, true, 1, null,
+              "slice to place the unit in (NAME or NAME.slice)", PropertyTable::slice),
+          new Property("CollectMode", "CollectMode s", BOTH, false, 236, null,
+              "inactive | inactive-or-failed: when the stopped unit is unloaded",
+              words("inactive", "inactive-or-failed")),
+          memory("MemoryMax", 231, "hard memory limit; above it the OOM killer acts"),
+          memory("MemoryHigh", 231, "memory throttling limit; above it reclaim is forced"),
+          memory("MemoryLow", 231, "best-effort memory protection"),
+          memory("MemoryMin", 240, "hard memory protection"),
+          memory("MemorySwapMax", 232, "swap limit"),
+          new Property("MemoryAccounting", "MemoryAccounting b", BOTH, false, 208, "memory",
+              "account memory use", bool()),
+          new Property("CPUQuota", "CPUQuotaPerSecUSec t", BOTH, false, 213, "cpu",
+              "CPU time limit in percent of one CPU (200% = two CPUs)", PropertyTable::cpuQuota),
+          new Property("CPUWeight", "CPUWeight t", BOTH, false, 231, "cpu",
+              "relative CPU share 1-10000 (default 100), or idle", PropertyTable::cpuWeight),
+          new Property("TasksMax", "TasksMax t | TasksMaxScale u", BOTH, false, 227, "pids",
+              "maximum number of tasks (processes and threads), N, N% or infinity",
+              PropertyTable::tasksMax),
+          new Property("TasksAccounting", "TasksAccounting b", BOTH, false, 227, "pids",
+              "account the number of tasks", bool()),
+          new Property("Delegate", "Delegate b | DelegateControllers as", BOTH, true, 218, null,
+              "yes/no, or the controllers to hand over to the unit's processes",
+              PropertyTable::delegate),
+          new Property("KillMode", "KillMode s", BOTH, false, 1, null,
+              "which processes stop signals reach",
+              words("control-group", "mixed", "process", "none")),
+          new Property("KillSignal", "KillSignal i", BOTH, false, 1, null,
+              "signal sent to stop the unit (default SIGTERM)", signal()),
+          new Property("SendSIGHUP", "SendSIGHUP b", BOTH, false, 207, null,
+              "also send SIGHUP when stopping", bool()),
+          new Property("SendSIGKILL", "SendSIGKILL b", BOTH, false, 1, null,
+              "send SIGKILL to what survives the stop timeout", bool()),
+          new Property("RuntimeMaxSec", "RuntimeMaxUSec t", BOTH, false, 229, null,
+              "stop the unit after this long", timespan("RuntimeMaxUSec")),
+          new Property("TimeoutStopSec", "TimeoutStopUSec t", BOTH, false, 1, null,
+              "time allowed for stopping before SIGKILL", timespan("TimeoutStopUSec")),
+          new Property("Type", "Type s", SERVICE, true, 240, null,
+              "service start-up type (confine defaults to exec)",
+              words("simple", "exec", "forking", "oneshot", "dbus", "notify", "notify-reload",
+                  "idle")),
+          new Property("RemainAfterExit", "RemainAfterExit b", SERVICE, true, 1, null,
+              "keep the service active after its process exits", bool()),
+          new Property("Nice", "Nice i", SERVICE, true, 1, null,
+              "scheduling priority -20..19", PropertyTable::nice),
+          new Property("WorkingDirectory", "WorkingDirectory s", SERVICE, true, 1, null,
+              "working directory: an absolute path or ~", PropertyTable::workingDirectory),
+          new Property("Environment", "Environment as", SERVICE, true, 1, null,
+              "environment assignments NAME=VALUE ...", PropertyTable::environment),
+          new Property("User", "User s", SERVICE, true, 1, null,
+              "user to run as (system manager)", string()),
+          new Property("Group", "Group s", SERVICE, true, 1, null,
+              "group to run as (system manager)", string()));
+
+  private static final Map<String, Property> BY_NAME =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(Property::name, Function.identity()));
+
+  private PropertyTable() {}
+
+  static Optional<Property> find(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** The named property, or an error that suggests the nearest real name. */
+  static Property require(String name) {
+    return find(name)
+        .orElseThrow(
+            () -> {
+              String nearest = nearest(name);
+              return new InvalidPropertyException(
+                  "unknown property '" + name + "'"
+                      + (nearest == null ? "" : "; did you mean " + nearest + "?")
+                      + " (confine run -p help lists them)");
+            });
+  }
+
+  /** Parses {@code NAME=VALUE} for a unit of the given type. */
+  static List<Assignment> parseAssignment(String name, String value, UnitType type) {
+    Property property = require(name);
+    if (!property.types().contains(type)) {
+      throw new InvalidPropertyException(
+          property.name() + " is not supported for " + type.suffix().substring(1) + " units");
+    }
+    return property.parse(value);
+  }
+
+  private static String nearest(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return ALL.stream()
+        .map(Property::name)
+        .min(Comparator.comparingInt(p -> distance(lower, p.toLowerCase(Locale.ROOT))))
+        .filter(p -> distance(lower, p.toLowerCase(Locale.ROOT)) <= Math.max(2, name.length() / 3))
+        .orElse(null);
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  // Parsers. Each returns the exact assignments systemd-run would send for the same value.
+
+  private static Property memory(String name, int since, String summary) {
+    return new Property(name, name + " t | " + name + "Scale u", BOTH, false, since, "memory",
+        summary + "; bytes with K/M/G/T suffix, N% of RAM, or infinity",
+        PropertyTable::memoryLimit);
+  }
+
+  private static List<Assignment> memoryLimit(String property, String value) {
+    return scalableLimit(property, value, v -> Values.bytes(property, v));
+  }
+
+  /** A limit given as an absolute value, {@code N%} (sent as {@code …Scale}) or infinity. */
+  private static List<Assignment> scalableLimit(
+      String property, String value, ToLongFunction<String> absolute) {
+    if (value.isBlank() || value.trim().equals("infinity")) {
+      return List.of(new Assignment(property, "t", Values.INFINITY));
+    }
+    BigDecimal percent = Values.percentOrNull(value);
+    if (percent != null) {
+      int scale = Values.scaleFromPermyriad(Values.permyriad(property, value, percent));
+      return List.of(new Assignment(property + "Scale", "u", scale));
+    }
+    return List.of(new Assignment(property, "t", absolute.applyAsLong(value)));
+  }
+
+  private static List<Assignment> cpuQuota(String property, String value) {
+    if (value.isBlank()) {
+      return List.of(new Assignment("CPUQuotaPerSecUSec", "t", Values.INFINITY));
+    }
+    BigDecimal percent = Values.percentOrNull(value);
+    BigDecimal usecPerSec = percent == null ? null : percent.movePointRight(4).stripTrailingZeros();
+    if (usecPerSec == null || usecPerSec.signum() <= 0 || usecPerSec.scale() > 0) {
+      throw Values.invalid(property, value, "a percentage above 0%, e.g. 50% or 200%");
+    }
+    return List.of(new Assignment("CPUQuotaPerSecUSec", "t", usecPerSec.longValueExact()));
+  }
+
+  private static List<Assignment> cpuWeight(String property, String value) {
+    String v = value.trim();
+    long weight = v.isEmpty() ? Values.INFINITY
+        : v.equals("idle") ? 0 : Values.number(property, v, 1, 10_000);
+    return List.of(new Assignment(property, "t", weight));
+  }
+
+  private static List<Assignment> tasksMax(String property, String value) {
+    return scalableLimit(property, value, v -> Values.number(property, v, 1, Long.MAX_VALUE));
+  }
+
+  private static List<Assignment> delegate(String property, String value) {
+    try {
+      return List.of(new Assignment(property, "b", Values.bool(property, value)));
+    } catch (InvalidPropertyException notABoolean) {
+      List<String> controllers = Values.words(property, value);
+      for (String controller : controllers) {
+        if (!CONTROLLERS.contains(controller)) {
+          throw Values.invalid(property, value,
+              "yes, no, or controller names such as 'cpu memory pids'; unknown controller '"
+                  + controller + "'");
+        }
+      }
+      if (controllers.isEmpty()) {
+        throw Values.invalid(property, value, "yes, no, or controller names such as 'cpu memory pids'");
+      }
+      return List.of(new Assignment("DelegateControllers", "as", List.copyOf(controllers)));
+    }
+  }
+
+  private static List<Assignment> slice(String property, String value) {
+    return List.of(new Assignment(property, "s", UnitNames.complete(value.trim(), ".slice", "slice")));
+  }
+
+  private static List<Assignment> nice(String property, String value) {
+    return List.of(new Assignment(property, "i", (int) Values.number(property, value, -20, 19)));
+  }
+
+  private static List<Assignment> workingDirectory(String property, String value) {
+    String dir = value.startsWith("-") ? value.substring(1) : value;
+    if (!dir.startsWith("/") && !dir.equals("~")) {
+      throw Values.invalid(property, value, "an absolute path or ~");
+    }
+    return List.of(new Assignment(property, "s", value));
+  }
+
+  private static List<Assignment> environment(String property, String value) {
+    List<String> assignments = Values.words(property, value);
+    for (String assignment : assignments) {
+      if (assignment.indexOf('=') <= 0) {
+        throw Values.invalid(property, value, "NAME=VALUE assignments; '" + assignment + "' is not one");
+      }
+    }
+    return List.of(new Assignment(property, "as", List.copyOf(assignments)));
+  }
+
+  private static Parser string() {
+    return (property, value) -> List.of(new Assignment(property, "s", value));
+  }
+
+  private static Parser bool() {
+    return (property, value) -> List.of(new Assignment(property, "b", Values.bool(property, value)));
+  }
+
+  private static Parser signal() {
+    return (property, value) -> List.of(new Assignment(property, "i", Values.signal(property, value)));
+  }
+
+  private static Parser words(String... allowed) {
+    List<String> words = List.of(allowed);
+    return (property, value) ->
+        List.of(new Assignment(property, "s", Values.oneOf(property, value.trim(), words)));
+  }
+
+  private static Parser timespan(String wireName) {
+    return (property, value) ->
+        List.of(new Assignment(wireName, "t", Values.timespanUsec(property, value)));
+  }
+}

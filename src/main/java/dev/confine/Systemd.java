@@ -1,0 +1,275 @@
+package dev.confine;
+
+import dev.confine.PropertyTable.Assignment;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.UInt64;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to a systemd manager that starts transient scopes and services.
+ *
+ * <pre>{@code
+ * try (Systemd systemd = Systemd.connect(Manager.USER)) {
+ *   ScopeSpec spec = ScopeSpec.builder().property("MemoryMax", "512M").build();
+ *   ScopedProcess job = systemd.launch(spec, new ProcessBuilder("make", "-j4").inheritIO());
+ *   int status = job.waitFor();
+ * }
+ * }</pre>
+ *
+ * <p>Units are pinned to this connection ({@code AddRef=true}) until it is closed, so a unit that
+ * ends while confine watches it can still be inspected. Not thread-safe for concurrent starts of
+ * the same unit name; otherwise calls may come from any thread.
+ */
+public final class Systemd implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
+  private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
+
+  private final SystemdBus bus;
+  private Duration jobTimeout = Duration.ofSeconds(90);
+
+  private Systemd(SystemdBus bus) {
+    this.bus = bus;
+  }
+
+  /** Connects to a manager at its usual bus address. */
+  public static Systemd connect(Manager manager) {
+    return connect(manager, SystemdBus.defaultAddress(manager));
+  }
+
+  /** Connects to a manager at a given D-Bus address, e.g. {@code unix:path=/run/user/1000/bus}. */
+  public static Systemd connect(Manager manager, String busAddress) {
+    return new Systemd(SystemdBus.open(manager, busAddress));
+  }
+
+  public Manager manager() {
+    return bus.manager();
+  }
+
+  /** How long to wait for a start job (default 90 s, systemd's default start timeout). */
+  public Systemd jobTimeout(Duration timeout) {
+    this.jobTimeout = timeout;
+    return this;
+  }
+
+  /** The manager's version string, e.g. {@code 257.9-1~deb13u1}. */
+  public String version() {
+    return String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "Version"));
+  }
+
+  /** The manager's major version, e.g. 257. */
+  public int majorVersion() {
+    Matcher m = VERSION.matcher(version());
+    return m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * Starts a transient service and waits until its start job is done; with {@code Type=exec}
+   * (the default) that is when the command has been executed.
+   *
+   * @return the unit's name
+   */
+  public String start(ServiceSpec spec) {
+    List<Object[]> properties = commonProperties(spec);
+    if (!spec.properties().containsKey("Type")) {
+      properties.add(property("Type", new Variant<>("exec")));
+    }
+    List<String> command = spec.command();
+    properties.add(property("ExecStart",
+        new Variant<>(List.<Object[]>of(new Object[] {command.get(0), command, false}), "a(sasb)")));
+    if (!spec.environment().isEmpty()) {
+      List<String> environment = new ArrayList<>();
+      spec.environment().forEach((name, value) -> environment.add(name + "=" + value));
+      properties.add(property("Environment", new Variant<>(environment, "as")));
+    }
+    return startUnit(spec, properties);
+  }
+
+  /**
+   * Puts running processes into a new scope and waits until they are there. The processes must
+   * outlive the start: systemd refuses a scope whose processes are all gone.
+   *
+   * @return the scope's name
+   */
+  public String startScope(ScopeSpec spec, long... pids) {
+    if (pids.length == 0) {
+      throw new InvalidPropertyException("a scope needs at least one process");
+    }
+    List<Object[]> properties = commonProperties(spec);
+    List<UInt32> pidList = new ArrayList<>();
+    for (long pid : pids) {
+      pidList.add(new UInt32(pid));
+    }
+    properties.add(property("PIDs", new Variant<>(pidList, "au")));
+    return startUnit(spec, properties);
+  }
+
+  /**
+   * Starts {@code payload} inside a new scope: the process is created paused, moved into the
+   * scope, and only then runs its first instruction of the payload. The payload keeps what the
+   * builder gives it (stdio, environment, directory). If the scope cannot be created, the paused
+   * process is killed and the error thrown.
+   */
+  public ScopedProcess launch(ScopeSpec spec, ProcessBuilder payload) throws IOException {
+    List<String> command = new ArrayList<>(payload.command());
+    if (command.isEmpty() || command.get(0).isEmpty()) {
+      throw new InvalidPropertyException("a command to run is required");
+    }
+    Executables.resolve(command.get(0));
+    ScopeGate gate = ScopeGate.create();
+    Process process;
+    try {
+      process = startWithEnvironment(payload, gate.wrap(command));
+    } catch (IOException | RuntimeException e) {
+      gate.close();
+      throw e;
+    }
+    try {
+      String unit = startScope(spec, process.pid());
+      gate.open();
+      process.onExit().thenRun(gate::close);
+      return new ScopedProcess(unit, process);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      gate.close();
+      throw e;
+    }
+  }
+
+  private static Process startWithEnvironment(ProcessBuilder payload, List<String> command)
+      throws IOException {
+    ProcessBuilder gated = new ProcessBuilder(command)
+        .directory(payload.directory())
+        .redirectInput(payload.redirectInput())
+        .redirectOutput(payload.redirectOutput())
+        .redirectError(payload.redirectError())
+        .redirectErrorStream(payload.redirectErrorStream());
+    Map<String, String> environment = gated.environment();
+    environment.clear();
+    environment.putAll(payload.environment());
+    return gated.start();
+  }
+
+  /**
+   * Waits until a service started by this connection is inactive or failed, and tells how it
+   * ended. Works for collected units too, as long as this connection is open.
+   */
+  public ServiceExit awaitExit(String unit) throws InterruptedException {
+    String path = unitPath(unit);
+    Object changed = new Object();
+    try (AutoCloseable listener = bus.onPropertiesChanged(path, () -> {
+      synchronized (changed) {
+        changed.notifyAll();
+      }
+    })) {
+      while (true) {
+        String state = String.valueOf(bus.property(path, SystemdBus.UNIT, "ActiveState"));
+        if (state.equals("inactive") || state.equals("failed")) {
+          break;
+        }
+        synchronized (changed) {
+          // The signal wakes us; the timeout only bounds the damage of a lost signal.
+          changed.wait(1000);
+        }
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      LOG.debug("removing the PropertiesChanged listener failed", e);
+    }
+    Map<String, Object> service = bus.properties(path, SystemdBus.SERVICE);
+    int code = ((Number) service.getOrDefault("ExecMainCode", 0)).intValue();
+    int status = ((Number) service.getOrDefault("ExecMainStatus", 0)).intValue();
+    return new ServiceExit(unit, String.valueOf(service.get("Result")), exitCodeName(code), status);
+  }
+
+  private static String exitCodeName(int code) {
+    switch (code) {
+      case 1: return "exited";
+      case 2: return "killed";
+      case 3: return "dumped";
+      default: return "unknown";
+    }
+  }
+
+  private String unitPath(String unit) {
+    return ((DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "GetUnit", "s", unit)[0])
+        .getPath();
+  }
+
+  private List<Object[]> commonProperties(UnitSpec spec) {
+    List<Object[]> properties = new ArrayList<>();
+    // Pin the unit to this connection, as systemd-run does, so it stays inspectable while we
+    // watch it and its change signals reach us.
+    properties.add(property("AddRef", new Variant<>(true)));
+    if (spec.collect()) {
+      properties.add(property("CollectMode", new Variant<>("inactive-or-failed")));
+    }
+    for (Assignment assignment : spec.assignments()) {
+      properties.add(property(assignment.name(), variant(assignment)));
+    }
+    return properties;
+  }
+
+  private String startUnit(UnitSpec spec, List<Object[]> properties) {
+    String name = spec.name().orElseGet(() -> UnitNames.generate(spec.type()));
+    bus.subscribe();
+    DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
+        "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, List.of())[0];
+    String result = bus.awaitJob(job, jobTimeout.toMillis());
+    LOG.debug("start job {} of {}: {}", job.getPath(), name, result);
+    if (!result.equals("done") && !result.equals("skipped")) {
+      throw new JobFailedException(name, result, jobFailure(name, result, spec.type()));
+    }
+    return name;
+  }
+
+  private String jobFailure(String unit, String result, UnitType type) {
+    StringBuilder message = new StringBuilder("starting " + unit + " failed (job result: " + result + ")");
+    if (type == UnitType.SERVICE) {
+      try {
+        Map<String, Object> service = bus.properties(unitPath(unit), SystemdBus.SERVICE);
+        message.append("; the service ended with result ").append(service.get("Result"))
+            .append(", status ").append(service.get("ExecMainStatus"));
+      } catch (SystemdException e) {
+        LOG.debug("no details for failed unit {}", unit, e);
+      }
+    }
+    return message.append(". See: journalctl").append(bus.manager().systemctlFlag())
+        .append(" -u ").append(unit).toString();
+  }
+
+  private static Object[] property(String name, Variant<?> value) {
+    return new Object[] {name, value};
+  }
+
+  /** The D-Bus variant of a table assignment. */
+  static Variant<?> variant(Assignment assignment) {
+    Object value = assignment.value();
+    switch (assignment.signature()) {
+      case "t":
+        return new Variant<>(new UInt64(new BigInteger(Long.toUnsignedString((Long) value))));
+      case "u":
+        return new Variant<>(new UInt32(Integer.toUnsignedLong((Integer) value)));
+      case "as":
+        return new Variant<>(value, "as");
+      default:
+        return new Variant<>(value);
+    }
+  }
+
+  @Override
+  public void close() {
+    bus.close();
+  }
+}

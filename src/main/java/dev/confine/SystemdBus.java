@@ -1,0 +1,268 @@
+package dev.confine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
+import org.freedesktop.dbus.messages.DBusSignal;
+import org.freedesktop.dbus.messages.Message;
+import org.freedesktop.dbus.messages.MethodCall;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bus boundary: one private connection to a systemd manager, raw method calls whose D-Bus
+ * errors are translated here and nowhere else, and the race-free wait for jobs.
+ *
+ * <p>Calls go through the low-level message API rather than dbus-java proxies because dbus-java
+ * turns error names it has no class for into a generic exception, and systemd's errors are among
+ * those.
+ */
+final class SystemdBus implements AutoCloseable {
+  static final String DESTINATION = "org.freedesktop.systemd1";
+  static final String MANAGER_PATH = "/org/freedesktop/systemd1";
+  static final String MANAGER = "org.freedesktop.systemd1.Manager";
+  static final String UNIT = "org.freedesktop.systemd1.Unit";
+  static final String SERVICE = "org.freedesktop.systemd1.Service";
+  private static final String PROPERTIES = "org.freedesktop.DBus.Properties";
+
+  /** systemd's own D-Bus method timeout. */
+  private static final long CALL_TIMEOUT_MS = 25_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SystemdBus.class);
+
+  private final DBusConnection connection;
+  private final Manager manager;
+  private final JobWaiter jobs = new JobWaiter();
+  private volatile boolean subscribed;
+
+  private SystemdBus(DBusConnection connection, Manager manager) {
+    this.connection = connection;
+    this.manager = manager;
+  }
+
+  static SystemdBus open(Manager manager, String address) {
+    DBusConnection connection;
+    try {
+      connection = DBusConnectionBuilder.forAddress(address).withShared(false).build();
+    } catch (DBusException | RuntimeException e) {
+      throw new BusUnreachableException(
+          "cannot connect to the " + manager.description() + " bus at " + address + ": "
+              + e.getMessage() + manager.reachabilityHint(),
+          null, e);
+    }
+    return new SystemdBus(connection, manager);
+  }
+
+  /** The bus address of a manager, resolved as sd-bus does. */
+  static String defaultAddress(Manager manager) {
+    if (manager == Manager.SYSTEM) {
+      String system = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
+      return system != null && !system.isBlank() ? system : "unix:path=/run/dbus/system_bus_socket";
+    }
+    String session = System.getenv("DBUS_SESSION_BUS_ADDRESS");
+    if (session != null && !session.isBlank()) {
+      return session;
+    }
+    String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+    if (runtimeDir == null || runtimeDir.isBlank()) {
+      throw new BusUnreachableException(
+          "cannot find the user bus: neither $DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR is"
+              + " set" + Manager.USER.reachabilityHint(),
+          null, null);
+    }
+    Path socket = Path.of(runtimeDir, "bus");
+    if (!Files.exists(socket)) {
+      throw new BusUnreachableException(
+          "no user bus at " + socket + Manager.USER.reachabilityHint(), null, null);
+    }
+    return "unix:path=" + socket;
+  }
+
+  Manager manager() {
+    return manager;
+  }
+
+  /** Calls a method and returns the reply's values; D-Bus errors become {@link SystemdException}s. */
+  Object[] call(String path, String iface, String member, String signature, Object... args) {
+    Message reply;
+    try {
+      MethodCall call = connection.getMessageFactory()
+          .createMethodCall(DESTINATION, path, iface, member, (byte) 0, signature, args);
+      connection.sendMessage(call);
+      reply = call.getReply(CALL_TIMEOUT_MS);
+    } catch (DBusException | DBusExecutionException e) {
+      throw new BusUnreachableException(
+          "the " + manager.description() + " bus failed during " + member + ": " + e.getMessage(),
+          null, e);
+    }
+    if (reply == null) {
+      throw new SystemdTimeoutException(
+          "systemd did not answer " + member + " within " + CALL_TIMEOUT_MS / 1000 + " s", null, null);
+    }
+    try {
+      if (reply instanceof org.freedesktop.dbus.messages.Error error) {
+        Object[] details = error.getParameters();
+        String text = details != null && details.length > 0 ? String.valueOf(details[0]) : "";
+        throw ErrorTranslator.translate(error.getName(), text, member, manager);
+      }
+      Object[] values = reply.getParameters();
+      return values == null ? new Object[0] : values;
+    } catch (DBusException e) {
+      throw new SystemdException("cannot read systemd's reply to " + member + ": " + e.getMessage(),
+          null, e);
+    }
+  }
+
+  Object property(String path, String iface, String name) {
+    Object value = call(path, PROPERTIES, "Get", "ss", iface, name)[0];
+    return value instanceof Variant<?> variant ? variant.getValue() : value;
+  }
+
+  Map<String, Object> properties(String path, String iface) {
+    Object value = call(path, PROPERTIES, "GetAll", "s", iface)[0];
+    Map<String, Object> result = new LinkedHashMap<>();
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> result.put(String.valueOf(k), v instanceof Variant<?> var ? var.getValue() : v));
+    }
+    return result;
+  }
+
+  /**
+   * Makes sure systemd sends job and unit signals to this connection, and that this connection
+   * listens for {@code JobRemoved} — both before the first job is started.
+   */
+  void subscribe() {
+    if (subscribed) {
+      return;
+    }
+    synchronized (this) {
+      if (subscribed) {
+        return;
+      }
+      try {
+        // Match on path, interface and member but not sender: dbus-java compares the sender
+        // locally against the unique name, so a well-known sender would match nothing.
+        connection.addGenericSigHandler(
+            DBusMatchRuleBuilder.create()
+                .withType("signal")
+                .withInterface(MANAGER)
+                .withMember("JobRemoved")
+                .withPath(MANAGER_PATH)
+                .build(),
+            jobs);
+      } catch (DBusException e) {
+        throw new BusUnreachableException("cannot listen for systemd's job signals: " + e.getMessage(),
+            null, e);
+      }
+      call(MANAGER_PATH, MANAGER, "Subscribe", "");
+      subscribed = true;
+    }
+  }
+
+  /** Waits for a job to finish and returns its result ({@code done}, {@code failed}, …). */
+  String awaitJob(DBusPath job, long timeoutMs) {
+    try {
+      return jobs.await(job.getPath()).get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new SystemdTimeoutException(
+          "job " + job.getPath() + " did not finish within " + timeoutMs / 1000 + " s", null, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SystemdException("interrupted while waiting for job " + job.getPath(), null, e);
+    } catch (ExecutionException e) {
+      throw new SystemdException("waiting for job " + job.getPath() + " failed", null, e.getCause());
+    }
+  }
+
+  /** Runs {@code onChange} whenever a property of the object at {@code path} changes. */
+  AutoCloseable onPropertiesChanged(String path, Runnable onChange) {
+    try {
+      return connection.addGenericSigHandler(
+          DBusMatchRuleBuilder.create()
+              .withType("signal")
+              .withInterface(PROPERTIES)
+              .withMember("PropertiesChanged")
+              .withPath(path)
+              .build(),
+          signal -> onChange.run());
+    } catch (DBusException e) {
+      throw new BusUnreachableException("cannot listen for changes of " + path + ": " + e.getMessage(),
+          null, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (IOException e) {
+      LOG.debug("closing the bus connection failed", e);
+    }
+  }
+
+  /**
+   * Collects {@code JobRemoved} results by job path. The signal can be handled before the caller
+   * has read the job path from the {@code StartTransientUnit} reply (dbus-java dispatches signals
+   * on their own thread), so results nobody waits for yet are kept for a later {@link #await}.
+   */
+  static final class JobWaiter implements org.freedesktop.dbus.interfaces.DBusSigHandler<DBusSignal> {
+    /** JobRemoved is broadcast to subscribers: keep only the most recent unclaimed results. */
+    private static final int MAX_EARLY = 1024;
+
+    private final Map<String, CompletableFuture<String>> pending = new HashMap<>();
+    private final Map<String, String> early =
+        new LinkedHashMap<>() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_EARLY;
+          }
+        };
+
+    @Override
+    public void handle(DBusSignal signal) {
+      Object[] args;
+      try {
+        args = signal.getParameters();
+      } catch (DBusException e) {
+        LOG.warn("unreadable JobRemoved signal: {}", e.getMessage());
+        return;
+      }
+      // JobRemoved(u id, o job, s unit, s result)
+      String job = args[1] instanceof DBusPath path ? path.getPath() : String.valueOf(args[1]);
+      String result = String.valueOf(args[3]);
+      CompletableFuture<String> waiting;
+      synchronized (this) {
+        waiting = pending.remove(job);
+        if (waiting == null) {
+          early.put(job, result);
+          return;
+        }
+      }
+      waiting.complete(result);
+    }
+
+    synchronized CompletableFuture<String> await(String job) {
+      String result = early.remove(job);
+      if (result != null) {
+        return CompletableFuture.completedFuture(result);
+      }
+      return pending.computeIfAbsent(job, k -> new CompletableFuture<>());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.confine;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** Unit-name rules of systemd's {@code unit_name_is_valid}, and confine's generated names. */
+final class UnitNames {
+  /** systemd's limit: names are shorter than 256 bytes. */
+  private static final int MAX_LENGTH = 255;
+
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:_.\\\\-]+(@[A-Za-z0-9:_.\\\\-]+)?");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private UnitNames() {}
+
+  /**
+   * A name for a new unit: {@code confine-<32 hex>.scope|service}, the form the polkit rules in
+   * {@code polkit/} match.
+   */
+  static String generate(UnitType type) {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return "confine-" + HexFormat.of().formatHex(bytes) + type.suffix();
+  }
+
+  /**
+   * Checks a user-given name and adds the type suffix when it has none, as systemd-run does:
+   * {@code build} becomes {@code build.scope}.
+   */
+  static String complete(String name, String suffix, String what) {
+    String full = name.endsWith(suffix) ? name : name + suffix;
+    String prefix = full.substring(0, full.length() - suffix.length());
+    int dot = name.lastIndexOf('.');
+    if (dot > 0 && !name.endsWith(suffix) && name.substring(dot).matches("\\.(service|scope|slice|socket|timer|target|mount|path|swap|device|automount)")) {
+      throw new InvalidPropertyException(
+          "invalid " + what + " '" + name + "': expected a " + suffix.substring(1) + " unit name");
+    }
+    if (prefix.isEmpty() || full.length() > MAX_LENGTH || !PREFIX.matcher(prefix).matches()
+        || prefix.startsWith("@") || prefix.endsWith("@")) {
+      throw new InvalidPropertyException(
+          "invalid " + what + " '" + name + "': use letters, digits and :_.-\\ (at most "
+              + MAX_LENGTH + " characters), e.g. build" + suffix);
+    }
+    if (suffix.equals(".slice") && (prefix.contains("@") || prefix.startsWith("-") && !prefix.equals("-")
+        || prefix.endsWith("-") && !prefix.equals("-") || prefix.contains("--"))) {
+      throw new InvalidPropertyException(
+          "invalid " + what + " '" + name + "': slice names have no '@' and no leading, trailing or"
+              + " double '-'");
+    }
+    return full;
+  }
+}

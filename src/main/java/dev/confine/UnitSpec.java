@@ -1,0 +1,134 @@
+package dev.confine;
+
+import dev.confine.PropertyTable.Assignment;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a transient unit is made of: an optional name, and property assignments that were
+ * checked against confine's property table when they were set. Immutable.
+ */
+public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
+  private final String name;
+  private final boolean collect;
+  private final Map<String, String> properties;
+  private final List<Assignment> assignments;
+
+  UnitSpec(Builder<?, ?> builder) {
+    this.name = builder.name;
+    this.collect = builder.collect;
+    this.properties = Map.copyOf(builder.properties);
+    List<Assignment> all = new ArrayList<>();
+    builder.parsed.values().forEach(all::addAll);
+    this.assignments = List.copyOf(all);
+  }
+
+  abstract UnitType type();
+
+  /** The unit name, when one was chosen; otherwise confine generates {@code confine-<hex>}. */
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
+  }
+
+  /** Whether a failed unit is unloaded when it stops ({@code CollectMode=inactive-or-failed}). */
+  public boolean collect() {
+    return collect;
+  }
+
+  /** The property assignments as given, by unit-file name (the last assignment of a name wins). */
+  public Map<String, String> properties() {
+    return properties;
+  }
+
+  List<Assignment> assignments() {
+    return assignments;
+  }
+
+  /** Common builder: each setter validates at once and throws {@link InvalidPropertyException}. */
+  public abstract static class Builder<S extends UnitSpec, B extends Builder<S, B>> {
+    private final UnitType type;
+    private String name;
+    private boolean collect = true;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, List<Assignment>> parsed = new LinkedHashMap<>();
+
+    Builder(UnitType type) {
+      this.type = type;
+    }
+
+    abstract B self();
+
+    public abstract S build();
+
+    /** The unit name; the type suffix is added when missing ({@code job1} → {@code job1.scope}). */
+    public B name(String name) {
+      this.name = UnitNames.complete(name, type.suffix(), "unit name");
+      return self();
+    }
+
+    /**
+     * Sets a property by its unit-file name and value, exactly as {@code systemd-run -p
+     * NAME=VALUE} takes it, e.g. {@code property("MemoryMax", "512M")}.
+     */
+    public B property(String name, String value) {
+      List<Assignment> wire = PropertyTable.parseAssignment(name, value, type);
+      properties.put(name, value);
+      parsed.put(name, wire);
+      return self();
+    }
+
+    /** Keep failed units loaded for inspection instead of collecting them (default: collect). */
+    public B collect(boolean collect) {
+      this.collect = collect;
+      return self();
+    }
+
+    public B description(String description) {
+      return property("Description", description);
+    }
+
+    /** The slice to run in, e.g. {@code batch} or {@code batch.slice}. */
+    public B slice(String slice) {
+      return property("Slice", slice);
+    }
+
+    /** {@code MemoryMax=}: the hard memory limit in bytes. */
+    public B memoryMax(long bytes) {
+      return property("MemoryMax", Long.toString(bytes));
+    }
+
+    /** {@code MemoryHigh=}: the throttling limit in bytes. */
+    public B memoryHigh(long bytes) {
+      return property("MemoryHigh", Long.toString(bytes));
+    }
+
+    /** {@code CPUQuota=}: CPU time in percent of one CPU; 200 means two full CPUs. */
+    public B cpuQuota(int percent) {
+      return property("CPUQuota", percent + "%");
+    }
+
+    /** {@code CPUWeight=}: relative share 1-10000, default 100. */
+    public B cpuWeight(int weight) {
+      return property("CPUWeight", Integer.toString(weight));
+    }
+
+    /** {@code TasksMax=}: the maximum number of processes and threads. */
+    public B tasksMax(long tasks) {
+      return property("TasksMax", Long.toString(tasks));
+    }
+
+    /** {@code Delegate=yes|no}: hand the unit's cgroup subtree over to its processes. */
+    public B delegate(boolean delegate) {
+      return property("Delegate", delegate ? "yes" : "no");
+    }
+
+    /** {@code Delegate=cpu memory …}: delegate with exactly these controllers enabled. */
+    public B delegate(Collection<String> controllers) {
+      return property("Delegate", String.join(" ", controllers));
+    }
+  }
+}

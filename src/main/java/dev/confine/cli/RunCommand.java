@@ -1,0 +1,209 @@
+package dev.confine.cli;
+
+import dev.confine.InvalidPropertyException;
+import dev.confine.Manager;
+import dev.confine.ScopeSpec;
+import dev.confine.ScopedProcess;
+import dev.confine.ServiceExit;
+import dev.confine.ServiceSpec;
+import dev.confine.Systemd;
+import dev.confine.UnitSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code confine run}: systemd-run's options and meanings, where the two overlap. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run COMMAND in a new transient service, or with --scope in a new scope that confine",
+      "launches itself. Limits are systemd properties: -p MemoryMax=512M -p CPUQuota=50%.",
+      "",
+      "Scope mode: COMMAND keeps this terminal, environment and directory; confine exits with",
+      "its status (128+N when killed by signal N) and forwards SIGINT, SIGTERM and SIGHUP.",
+      "Service mode: systemd starts COMMAND; --wait waits for it and returns its status."
+    })
+final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--user", description = "Talk to the user manager (default unless root).")
+  boolean user;
+
+  @Option(names = "--system", description = "Talk to the system manager (default for root).")
+  boolean system;
+
+  @Option(names = "--scope", description = "Run COMMAND in a scope instead of a service.")
+  boolean scope;
+
+  @Option(names = {"-u", "--unit"}, paramLabel = "NAME",
+      description = "Unit name (default: confine-<random>).")
+  String unit;
+
+  @Option(names = "--slice", paramLabel = "NAME", description = "Slice to place the unit in.")
+  String slice;
+
+  @Option(names = "--description", paramLabel = "TEXT", description = "Unit description.")
+  String description;
+
+  @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE",
+      description = "Set a unit property, as systemd-run -p does.")
+  List<String> properties = new ArrayList<>();
+
+  @Option(names = {"-E", "--setenv"}, paramLabel = "NAME[=VALUE]",
+      description = "Set an environment variable; NAME alone passes this one's value on.")
+  List<String> setenv = new ArrayList<>();
+
+  @Option(names = "--working-directory", paramLabel = "DIR", description = "Working directory.")
+  String workingDirectory;
+
+  @Option(names = "--wait", description = "Wait for the service to finish; exit with its status.")
+  boolean wait;
+
+  @Option(names = {"-G", "--collect"},
+      description = "Unload the unit even if it failed (the default).")
+  boolean collect;
+
+  @Option(names = "--no-collect", description = "Keep a failed unit loaded for inspection.")
+  boolean noCollect;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print no informational messages.")
+  boolean quiet;
+
+  @Parameters(paramLabel = "COMMAND", arity = "0..*",
+      description = "The command line to run (everything after the options, or after --).")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    Manager manager = system ? Manager.SYSTEM : user ? Manager.USER : Manager.forCurrentUser();
+    Map<String, String> environment = environment();
+    String directory = workingDirectory == null ? null : Path.of(workingDirectory).toAbsolutePath().toString();
+    if (scope) {
+      ScopeSpec.Builder builder = ScopeSpec.builder();
+      configure(builder);
+      ScopeSpec scopeSpec = builder.build();
+      ProcessBuilder payload = new ProcessBuilder(command).inheritIO();
+      payload.environment().putAll(environment);
+      if (directory != null) {
+        payload.directory(Path.of(directory).toFile());
+      }
+      return runScope(manager, scopeSpec, payload);
+    }
+    ServiceSpec.Builder builder = ServiceSpec.builder(command);
+    configure(builder);
+    environment.forEach(builder::setenv);
+    if (directory != null) {
+      builder.workingDirectory(directory);
+    }
+    return runService(manager, builder.build());
+  }
+
+  /** Cross-option checks, in one place, with systemd-run's wording where it has some. */
+  private void validate() {
+    if (user && system) {
+      throw usage("--user and --system may not be combined");
+    }
+    if (collect && noCollect) {
+      throw usage("--collect and --no-collect may not be combined");
+    }
+    if (command.isEmpty()) {
+      throw new InvalidPropertyException("command line to execute required");
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  private void configure(UnitSpec.Builder<?, ?> builder) {
+    builder.description(description != null ? description : describe(command));
+    for (String assignment : properties) {
+      int eq = assignment.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidPropertyException(
+            "invalid property assignment '" + assignment + "': expected NAME=VALUE");
+      }
+      builder.property(assignment.substring(0, eq), assignment.substring(eq + 1));
+    }
+    if (slice != null) {
+      builder.slice(slice);
+    }
+    if (unit != null) {
+      builder.name(unit);
+    }
+    builder.collect(!noCollect);
+  }
+
+  private Map<String, String> environment() {
+    Map<String, String> environment = new LinkedHashMap<>();
+    for (String entry : setenv) {
+      int eq = entry.indexOf('=');
+      String name = eq < 0 ? entry : entry.substring(0, eq);
+      String value = eq < 0 ? System.getenv(entry) : entry.substring(eq + 1);
+      if (name.isEmpty()) {
+        throw new InvalidPropertyException("invalid --setenv '" + entry + "': expected NAME[=VALUE]");
+      }
+      if (value == null) {
+        throw new InvalidPropertyException(
+            "--setenv " + name + ": no such variable in confine's environment to pass on");
+      }
+      environment.put(name, value);
+    }
+    return environment;
+  }
+
+  private int runScope(Manager manager, ScopeSpec scopeSpec, ProcessBuilder payload)
+      throws IOException, InterruptedException {
+    ScopedProcess process;
+    try (Systemd systemd = Systemd.connect(manager)) {
+      process = systemd.launch(scopeSpec, payload);
+      info("Running scope as unit: " + process.unit());
+      try (SignalForwarding forwarding = SignalForwarding.to(process.process())) {
+        // The connection stays open while the payload runs: it pins the scope (AddRef).
+        return process.waitFor();
+      }
+    }
+  }
+
+  private int runService(Manager manager, ServiceSpec serviceSpec) throws InterruptedException {
+    try (Systemd systemd = Systemd.connect(manager)) {
+      String name = systemd.start(serviceSpec);
+      info("Running as unit: " + name);
+      if (!wait) {
+        return 0;
+      }
+      ServiceExit exit = systemd.awaitExit(name);
+      info("Finished with result: " + exit.result());
+      info("Main processes terminated with: code=" + exit.code() + "/status=" + exit.status());
+      return exit.exitStatus();
+    }
+  }
+
+  private void info(String line) {
+    if (!quiet) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(line);
+      err.flush();
+    }
+  }
+
+  /** The command line as a shell would need it quoted, for the default description. */
+  private static String describe(List<String> command) {
+    return command.stream()
+        .map(word -> word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'")
+        .collect(Collectors.joining(" "));
+  }
+}
