@@ -3,7 +3,8 @@
 # the 9p share, then powers the guest off. It runs the tests tagged "vm" twice, as root (system
 # manager) and as the unprivileged, lingering user "tester" in a real login session (user
 # manager), and leaves JUnit XML reports in target/vm-results/SUITE/ for the host.
-# With a file target/vm-results/SUITE/command it runs that confine command line instead.
+# With a file target/vm-results/SUITE/command it runs that shell command line instead, with the
+# project's bin/ first in PATH (bin/confine-vm uses this to run `confine …` in the guest).
 set -u
 project=/mnt/project
 suite=$(sed -n 's/.*confine\.suite=\([a-z]*\).*/\1/p' /proc/cmdline)
@@ -22,11 +23,10 @@ log "systemd $(systemctl --version | head -n1 | cut -d' ' -f2), kernel $(uname -
 as_user() { su -l tester -c "$(printf '%q ' "$@")"; }
 
 if [ -f "$results/command" ]; then
-  command=$(cat "$results/command")
-  for who in root tester; do
-    log "as $who: confine $command"
-    if [ $who = root ]; then (cd /tmp && eval "$project/bin/confine $command"); else
-      as_user bash -c "cd /tmp && $project/bin/confine $command"; fi
+  command="export PATH=$project/bin:\$PATH; cd /tmp; $(cat "$results/command")"
+  for who in ${CONFINE_VM_USERS:-root tester}; do
+    log "as $who: $(cat "$results/command")"
+    if [ $who = root ]; then bash -c "$command"; else as_user bash -c "$command"; fi
     log "as $who: exit status $?"
   done
 else

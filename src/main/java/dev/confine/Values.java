@@ -52,7 +52,7 @@ final class Values {
     if (!m.matches()) {
       throw invalid(property, value, "a size such as 512M, 2G or 1048576");
     }
-    int exponent = SIZE_SUFFIXES.indexOf(m.group(2)) + 1;
+    int exponent = m.group(2).isEmpty() ? 0 : SIZE_SUFFIXES.indexOf(m.group(2)) + 1;
     BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(exponent));
     if (bytes.compareTo(new BigDecimal(Long.MAX_VALUE)) > 0) {
       throw invalid(property, value, "a size below 8E");

@@ -1,0 +1,97 @@
+package dev.confine.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Helpers for the tests that run inside the test VM against a real systemd: who we are, which
+ * manager confine talks to by default, running confine and systemctl, reading cgroupfs.
+ */
+final class Guest {
+  static final Path HOME = Path.of(System.getProperty("confine.home", "."));
+  static final Path CONFINE = HOME.resolve("bin/confine");
+  static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+  private Guest() {}
+
+  /** What a finished command left: exit status, stdout, stderr. */
+  record Result(int status, String out, String err) {
+    @Override
+    public String toString() {
+      return "status " + status + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+    }
+  }
+
+  /** Runs confine with the given arguments (and stdin), waiting up to two minutes. */
+  static Result confine(String... args) throws IOException, InterruptedException {
+    return confineWith(Map.of(), "", args);
+  }
+
+  static Result confineWith(Map<String, String> environment, String stdin, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(CONFINE.toString()));
+    command.addAll(List.of(args));
+    return run(environment, stdin, command);
+  }
+
+  static Result run(Map<String, String> environment, String stdin, List<String> command)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    Path out = Files.createTempFile("confine-test", ".out");
+    Path err = Files.createTempFile("confine-test", ".err");
+    try {
+      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("timed out: " + command);
+      }
+      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** systemctl for the manager confine uses by default here (--user unless root). */
+  static String systemctl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("systemctl"));
+    if (!ROOT) {
+      command.add("--user");
+    }
+    command.addAll(List.of(args));
+    return run(Map.of(), "", command).out().trim();
+  }
+
+  /** The unit's LoadState: {@code not-found} once a transient unit is gone. */
+  static String loadState(String unit) throws IOException, InterruptedException {
+    return systemctl("show", "-P", "LoadState", unit);
+  }
+
+  /** A unit name unique to this test run. */
+  static String uniqueName(String prefix) {
+    return prefix + "-" + Long.toHexString(System.nanoTime());
+  }
+
+  /** The unit name from confine's "Running … as unit: NAME" line. */
+  static String unitFrom(Result result) {
+    for (String line : result.err().split("\n")) {
+      int at = line.indexOf("as unit: ");
+      if (at >= 0) {
+        return line.substring(at + "as unit: ".length()).trim();
+      }
+    }
+    throw new AssertionError("no 'as unit:' line in\n" + result);
+  }
+
+  /** Shell snippet: the payload's own cgroup directory, in $d. */
+  static final String CGROUP_DIR = "d=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup); ";
+}

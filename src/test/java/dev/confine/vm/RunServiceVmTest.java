@@ -1,0 +1,88 @@
+package dev.confine.vm;
+
+import static dev.confine.vm.Guest.CGROUP_DIR;
+import static dev.confine.vm.Guest.confine;
+import static dev.confine.vm.RunScopeVmTest.lines;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.confine.vm.Guest.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** {@code confine run} in service mode against the real systemd of the test VM. */
+@Tag("vm")
+class RunServiceVmTest {
+
+  @Test
+  void waitReturnsTheServiceStatusAndLeavesNothingBehind() throws Exception {
+    Result result = confine("run", "--wait", "--", "sh", "-c", "exit 7");
+    assertEquals(7, result.status(), result::toString);
+    String unit = Guest.unitFrom(result);
+    assertTrue(unit.matches("confine-[0-9a-f]{32}\\.service"), unit);
+    assertTrue(result.err().contains("Finished with result: exit-code"), result::toString);
+    assertTrue(result.err().contains("code=exited/status=7"), result::toString);
+    assertEquals("not-found", Guest.loadState(unit), "the failed service is collected");
+  }
+
+  @Test
+  void waitReportsSuccessAndSignals() throws Exception {
+    assertEquals(0, confine("run", "--wait", "-q", "--", "true").status());
+    // systemd expands ExecStart=, where "$$" stands for a literal "$".
+    Result killed = confine("run", "--wait", "--", "sh", "-c", "kill -TERM $$$$");
+    // systemd-run returns 255 (EXIT_EXCEPTION) for a service killed by a signal.
+    assertEquals(255, killed.status(), killed::toString);
+    assertTrue(killed.err().contains("Finished with result: signal"), killed::toString);
+  }
+
+  @Test
+  void limitsAndEnvironmentReachTheService() throws Exception {
+    Path out = Files.createTempFile("confine-service", ".out");
+    Result result = confine("run", "--wait", "-q", "-p", "MemoryMax=32M", "-p", "CPUQuota=25%",
+        "-p", "TasksMax=17", "-E", "GREETING=hi there", "--working-directory", "/usr", "--",
+        "sh", "-c", CGROUP_DIR + "{ cat $d/memory.max $d/cpu.max $d/pids.max; echo \"$GREETING\"; pwd; } > "
+            + out);
+    assertEquals(0, result.status(), result::toString);
+    assertEquals(List.of("33554432", "25000 100000", "17", "hi there", "/usr"),
+        lines(Files.readString(out)));
+    Files.delete(out);
+  }
+
+  @Test
+  void withoutWaitConfineReturnsOnceTheServiceRuns() throws Exception {
+    Path marker = Files.createTempFile("confine-service", ".marker");
+    Files.delete(marker);
+    Result result = confine("run", "--", "sh", "-c", "sleep 1; touch " + marker);
+    assertEquals(0, result.status(), result::toString);
+    String unit = Guest.unitFrom(result);
+    assertTrue(result.err().startsWith("Running as unit: " + unit), result::toString);
+    for (int i = 0; i < 100 && !Files.exists(marker); i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(Files.exists(marker), "the service ran after confine returned");
+    Files.delete(marker);
+  }
+
+  @Test
+  void noCollectKeepsAFailedServiceForInspection() throws Exception {
+    String name = Guest.uniqueName("confine-test-kept");
+    Result result = confine("run", "--wait", "-q", "--no-collect", "--unit", name, "--", "false");
+    assertEquals(1, result.status(), result::toString);
+    try {
+      assertEquals("failed", Guest.systemctl("show", "-P", "ActiveState", name + ".service"));
+    } finally {
+      Guest.systemctl("reset-failed", name + ".service");
+    }
+    assertEquals("not-found", Guest.loadState(name + ".service"));
+  }
+
+  @Test
+  void missingCommandFailsBeforeAnythingStarts() throws Exception {
+    Result result = confine("run", "--wait", "--", "/no/such/program");
+    assertEquals(1, result.status(), result::toString);
+    assertEquals("confine: command not found or not executable: /no/such/program\n", result.err());
+  }
+}
