@@ -3,7 +3,9 @@
 # The guest runs src/test/vm/guest/run-in-guest.sh at boot and powers off; its console goes to
 # target/vm-results/SUITE/console.log and its JUnit reports to target/vm-results/SUITE/.
 # Usage: run-vm.sh SUITE [GUEST-COMMAND...]
-#   GUEST-COMMAND (optional) replaces the test suite: e.g. `run-vm.sh trixie confine run -- true`.
+#   GUEST-COMMAND (optional) replaces the test suite: e.g. `run-vm.sh trixie confine run -- true`;
+#   it runs as root and as the unprivileged user "tester", or as those in $CONFINE_VM_USERS
+#   (comma-separated); its output and status land in target/vm-results/SUITE/{stdout,stderr,status}-USER.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/../../.." && pwd)
@@ -18,7 +20,7 @@ timeout --foreground "${CONFINE_VM_TIMEOUT:-1500}" \
   qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m 3072 \
     -display none -monitor none -serial "file:$results/console.log" -no-reboot \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
-    -append "root=/dev/vda rw console=ttyS0 panic=-1 quiet loglevel=3 confine.suite=$suite" \
+    -append "root=/dev/vda rw console=ttyS0 panic=-1 quiet loglevel=3 confine.suite=$suite confine.users=${CONFINE_VM_USERS:-root,tester}" \
     -drive "file=$image/root.img,format=raw,if=virtio,snapshot=on" \
     -virtfs "local,path=$project,mount_tag=project,security_model=none,id=project" \
   || { echo "run-vm: qemu for $suite failed or timed out (see $results/console.log)" >&2; exit 1; }

@@ -24,10 +24,14 @@ as_user() { su -l tester -c "$(printf '%q ' "$@")"; }
 
 if [ -f "$results/command" ]; then
   command="export PATH=$project/bin:\$PATH; cd /tmp; $(cat "$results/command")"
-  for who in ${CONFINE_VM_USERS:-root tester}; do
+  users=$(sed -n 's/.*confine\.users=\([a-z,]*\).*/\1/p' /proc/cmdline | tr , ' ')
+  for who in ${users:-root tester}; do
     log "as $who: $(cat "$results/command")"
-    if [ $who = root ]; then bash -c "$command"; else as_user bash -c "$command"; fi
-    log "as $who: exit status $?"
+    if [ $who = root ]; then bash -c "$command"; else as_user bash -c "$command"; fi \
+      > "$results/stdout-$who" 2> "$results/stderr-$who" < /dev/null
+    status=$?
+    echo $status > "$results/status-$who"
+    log "as $who: exit status $status"
   done
 else
   junit=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project

@@ -2,6 +2,7 @@ package dev.confine.cli;
 
 import dev.confine.InvalidPropertyException;
 import dev.confine.Manager;
+import dev.confine.PropertyInfo;
 import dev.confine.ScopeSpec;
 import dev.confine.ScopedProcess;
 import dev.confine.ServiceExit;
@@ -87,6 +88,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (properties.contains("help")) {
+      printPropertyHelp();
+      return 0;
+    }
     validate();
     Manager manager = system ? Manager.SYSTEM : user ? Manager.USER : Manager.forCurrentUser();
     Map<String, String> environment = environment();
@@ -198,6 +203,19 @@ final class RunCommand implements Callable<Integer> {
       err.println(line);
       err.flush();
     }
+  }
+
+  /** {@code -p help}: every property confine knows, from its property table. */
+  private void printPropertyHelp() {
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("%-18s %-8s %-8s %-6s %s%n", "PROPERTY", "UNITS", "NEEDS", "SINCE", "MEANING");
+    for (PropertyInfo property : PropertyInfo.all()) {
+      String units = property.unitTypes().size() == 2 ? "both" : property.unitTypes().iterator().next();
+      out.printf("%-18s %-8s %-8s %-6s %s%s%n", property.name(), units,
+          property.controller().orElse("-"), "v" + property.sinceSystemd(), property.summary(),
+          property.creationOnly() ? " (at creation only)" : "");
+    }
+    out.flush();
   }
 
   /** The command line as a shell would need it quoted, for the default description. */
