@@ -9,9 +9,12 @@ key=$(cat "$here/build-image.sh" "$here/guest/confine-vm-runner.service" | sha25
 dir="$cache/$suite-$key"
 if [ ! -f "$dir/root.img" ]; then
   echo "image: building $suite image into $dir" >&2
-  "$here/build-image.sh" "$suite" "$dir.tmp" >&2
-  rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)   # mmdebstrap --mode=root and the image need root
+  "${sudo[@]}" mkdir -p "$cache"
+  "${sudo[@]}" "$here/build-image.sh" "$suite" "$dir.tmp" >&2
+  "${sudo[@]}" chmod -R a+rX "$dir.tmp"
+  "${sudo[@]}" rm -rf "$dir"; "${sudo[@]}" mv "$dir.tmp" "$dir"
   # Keep only the current image of each suite.
-  find "$cache" -maxdepth 1 -name "$suite-*" ! -name "$suite-$key" -exec rm -rf {} + 
+  "${sudo[@]}" find "$cache" -maxdepth 1 -name "$suite-*" ! -name "$suite-$key" -exec rm -rf {} +
 fi
 echo "$dir"

@@ -49,6 +49,8 @@ else
       [ -f "$report" ] && cp "$report" "$results/$(basename "$report" .xml)-$who.xml"
     done
   done
+  # Start-up cost against systemd-run, measured in this same VM run.
+  as_user bash "$project/src/test/vm/guest/bench.sh" 7 2>&1 | sed 's/^/confine-vm: /'
   # Nothing may be left behind: no failed units in either manager.
   log "failed units (system): $(systemctl list-units --failed --plain --no-legend | grep -c . )"
   log "failed units (user): $(as_user systemctl --user list-units --failed --plain --no-legend | grep -c . )"

@@ -181,6 +181,10 @@ final class PropertyTable {
   }
 
   private static List<Assignment> memoryLimit(String property, String value) {
+    // An empty value resets: no protection for MemoryLow/MemoryMin, no limit for the others.
+    if (value.isBlank() && (property.equals("MemoryLow") || property.equals("MemoryMin"))) {
+      return List.of(new Assignment(property, "t", 0L));
+    }
     return scalableLimit(property, value, v -> Values.bytes(property, v));
   }
 
@@ -203,11 +207,13 @@ final class PropertyTable {
       return List.of(new Assignment("CPUQuotaPerSecUSec", "t", Values.INFINITY));
     }
     BigDecimal percent = Values.percentOrNull(value);
-    BigDecimal usecPerSec = percent == null ? null : percent.movePointRight(4).stripTrailingZeros();
-    if (usecPerSec == null || usecPerSec.signum() <= 0 || usecPerSec.scale() > 0) {
+    if (percent == null || percent.signum() <= 0) {
       throw Values.invalid(property, value, "a percentage above 0%, e.g. 50% or 200%");
     }
-    return List.of(new Assignment("CPUQuotaPerSecUSec", "t", usecPerSec.longValueExact()));
+    int permyriad = Values.permyriadAtMost(property, value, percent, Integer.MAX_VALUE,
+        "above 0% and at most 21474836.47%");
+    // One percent of one CPU is 10 ms of CPU time per second.
+    return List.of(new Assignment("CPUQuotaPerSecUSec", "t", permyriad * 100L));
   }
 
   private static List<Assignment> cpuWeight(String property, String value) {

@@ -179,7 +179,7 @@ final class SystemdBus implements AutoCloseable {
       return jobs.await(job.getPath()).get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new SystemdTimeoutException(
-          "job " + job.getPath() + " did not finish within " + timeoutMs / 1000 + " s", null, e);
+          "job " + job.getPath() + " did not finish within " + timeoutMs + " ms", null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SystemdException("interrupted while waiting for job " + job.getPath(), null, e);

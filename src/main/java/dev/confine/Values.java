@@ -68,16 +68,25 @@ final class Values {
 
   /** {@code N%} between 0% and 100% with at most two decimals, as systemd's permyriad. */
   static int permyriad(String property, String value, BigDecimal percent) {
+    return permyriadAtMost(property, value, percent, 10_000, "between 0% and 100%");
+  }
+
+  /**
+   * {@code N%} with at most two decimals and at most {@code max} permyriad, as systemd's
+   * {@code parse_permyriad}; {@code range} describes the bound for the error message.
+   */
+  static int permyriadAtMost(String property, String value, BigDecimal percent, int max, String range) {
     BigDecimal permyriad = percent.movePointRight(2).stripTrailingZeros();
-    if (permyriad.scale() > 0 || permyriad.compareTo(BigDecimal.valueOf(10_000)) > 0) {
-      throw invalid(property, value, "a percentage between 0% and 100% with at most two decimals");
+    if (permyriad.scale() > 0 || permyriad.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw invalid(property, value, "a percentage " + range + " with at most two decimals");
     }
     return permyriad.intValueExact();
   }
 
   /** systemd's {@code UINT32_SCALE_FROM_PERMYRIAD}: the wire form of {@code …Scale} properties. */
   static int scaleFromPermyriad(int permyriad) {
-    return (int) (permyriad * 0xFFFF_FFFFL / 10_000L);
+    // Rounded to nearest, as systemd's UINT32_SCALE_FROM_PERMYRIAD does since v248.
+    return (int) ((permyriad * 0xFFFF_FFFFL + 5_000L) / 10_000L);
   }
 
   /** yes/no, true/false, on/off, 1/0 (case-insensitive). */
@@ -134,6 +143,9 @@ final class Values {
     }
     if (v.isEmpty()) {
       throw invalid(property, value, "a time span such as 90s, 500ms, 1h 30min or infinity");
+    }
+    if (total.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw invalid(property, value, "a time span below about 292000 years, or infinity");
     }
     return total.longValue();
   }

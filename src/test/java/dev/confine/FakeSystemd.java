@@ -1,0 +1,269 @@
+package dev.confine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.Struct;
+import org.freedesktop.dbus.annotations.DBusBoundProperty;
+import org.freedesktop.dbus.annotations.DBusInterfaceName;
+import org.freedesktop.dbus.annotations.Position;
+import org.freedesktop.dbus.bin.EmbeddedDBusDaemon;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBusInterface;
+import org.freedesktop.dbus.messages.DBusSignal;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.Variant;
+
+/**
+ * A private bus (dbus-java's embedded daemon) with a fake systemd manager on it: just enough of
+ * {@code org.freedesktop.systemd1.Manager} for {@link Systemd#startScope} and {@link
+ * Systemd#start}. It records what it receives and answers as a test tells it to.
+ */
+final class FakeSystemd implements AutoCloseable {
+
+  /** When the fake sends {@code JobRemoved} relative to the {@code StartTransientUnit} reply. */
+  enum JobSignal {
+    /** Before the reply: the client sees the job's end before it knows the job's path. */
+    BEFORE_REPLY,
+    /** Shortly after the reply, as systemd usually does. */
+    AFTER_REPLY,
+    /** Never: the job seems to hang. */
+    NEVER
+  }
+
+  /** What one {@code StartTransientUnit} call carried. */
+  record StartCall(String unit, String mode, List<UnitProperty> properties, List<AuxUnit> aux) {
+    /** Each property as {@code "Name signature value"}, in the order sent. */
+    List<String> wire() {
+      return properties.stream()
+          .map(p -> p.name + " " + p.value.getSig() + " " + render(p.value.getValue()))
+          .collect(Collectors.toList());
+    }
+
+    /** Structs inside variants arrive as Object[], arrays as List. */
+    private static String render(Object value) {
+      if (value instanceof Object[] struct) {
+        return Arrays.stream(struct).map(StartCall::render).collect(Collectors.joining(" ", "(", ")"));
+      }
+      if (value instanceof List<?> list) {
+        return list.stream().map(StartCall::render).collect(Collectors.joining(", ", "[", "]"));
+      }
+      return String.valueOf(value);
+    }
+  }
+
+  static final String VERSION = "257.9-1~deb13u1";
+  /** After-reply signals wait this long: ample for the reply to reach the client first. */
+  private static final long AFTER_REPLY_DELAY_MS = 50;
+
+  private final EmbeddedDBusDaemon daemon;
+  private final String address;
+  private final DBusConnection connection;
+  private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+  private final List<StartCall> calls = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong jobIds = new AtomicLong();
+  private volatile JobSignal jobSignal = JobSignal.AFTER_REPLY;
+  private volatile String jobResult = "done";
+  private volatile Supplier<? extends DBusExecutionException> error;
+
+  private FakeSystemd(EmbeddedDBusDaemon daemon, String address, DBusConnection connection) {
+    this.daemon = daemon;
+    this.address = address;
+    this.connection = connection;
+  }
+
+  /** Starts a bus with its socket in {@code dir} and the fake manager on it. */
+  static FakeSystemd start(Path dir) throws DBusException, IOException {
+    String address = "unix:path=" + dir.resolve("bus");
+    // The daemon takes the listening form of the address; clients connect to the plain one.
+    EmbeddedDBusDaemon daemon = new EmbeddedDBusDaemon(address + ",listen=true");
+    DBusConnection connection = null;
+    try {
+      daemon.startInBackgroundAndWait(5_000);
+      awaitRunning(daemon);
+      connection = DBusConnectionBuilder.forAddress(address).withShared(false).build();
+      FakeSystemd fake = new FakeSystemd(daemon, address, connection);
+      connection.requestBusName(SystemdBus.DESTINATION);
+      connection.exportObject(SystemdBus.MANAGER_PATH, fake.new ManagerObject());
+      return fake;
+    } catch (DBusException | RuntimeException e) {
+      if (connection != null) {
+        connection.close();
+      }
+      daemon.close();
+      throw e;
+    }
+  }
+
+  /**
+   * dbus-java 5.2.2's daemon signals "started" once its socket is bound, before its dispatch thread
+   * runs; a client accepted in that window makes it stop listening, and the client's Hello fails
+   * with "Underlying transport returned -1". So wait until it really runs.
+   */
+  private static void awaitRunning(EmbeddedDBusDaemon daemon) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!daemon.isRunning()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the embedded D-Bus daemon did not start");
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  String address() {
+    return address;
+  }
+
+  FakeSystemd jobSignal(JobSignal when) {
+    this.jobSignal = when;
+    return this;
+  }
+
+  /** The result the start job ends with: {@code done}, {@code failed}, … */
+  FakeSystemd jobResult(String result) {
+    this.jobResult = result;
+    return this;
+  }
+
+  /** Makes {@code StartTransientUnit} fail with this D-Bus error (the exception's class name). */
+  FakeSystemd failWith(Supplier<? extends DBusExecutionException> error) {
+    this.error = error;
+    return this;
+  }
+
+  List<StartCall> calls() {
+    return List.copyOf(calls);
+  }
+
+  StartCall lastCall() {
+    List<StartCall> all = calls();
+    if (all.isEmpty()) {
+      throw new AssertionError("StartTransientUnit was never called");
+    }
+    return all.get(all.size() - 1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    later.shutdownNow();
+    try {
+      connection.close();
+    } finally {
+      daemon.close();
+    }
+  }
+
+  private void sendJobRemoved(long id, DBusPath job, String unit, String result) {
+    try {
+      connection.sendMessage(
+          new ManagerApi.JobRemoved(SystemdBus.MANAGER_PATH, new UInt32(id), job, unit, result));
+    } catch (DBusException e) {
+      throw new IllegalStateException("cannot send JobRemoved", e);
+    }
+  }
+
+  /** The exported object: dbus-java calls these on its own threads. */
+  private final class ManagerObject implements ManagerApi {
+    @Override
+    public DBusPath StartTransientUnit(
+        String name, String mode, List<UnitProperty> properties, List<AuxUnit> aux) {
+      calls.add(new StartCall(name, mode, properties, aux));
+      Supplier<? extends DBusExecutionException> failure = error;
+      if (failure != null) {
+        throw failure.get();
+      }
+      long id = jobIds.incrementAndGet();
+      DBusPath job = new DBusPath(SystemdBus.MANAGER_PATH + "/job/" + id);
+      String result = jobResult;
+      switch (jobSignal) {
+        case BEFORE_REPLY:
+          // dbus-java queues this signal ahead of the method return sent after we return.
+          sendJobRemoved(id, job, name, result);
+          break;
+        case AFTER_REPLY:
+          later.schedule(() -> sendJobRemoved(id, job, name, result),
+              AFTER_REPLY_DELAY_MS, TimeUnit.MILLISECONDS);
+          break;
+        case NEVER:
+          break;
+      }
+      return job;
+    }
+
+    @Override
+    public void Subscribe() {
+      // systemd starts sending job signals to the caller; the fake sends them regardless.
+    }
+
+    @Override
+    public String getVersion() {
+      return VERSION;
+    }
+
+    @Override
+    public String getObjectPath() {
+      return SystemdBus.MANAGER_PATH;
+    }
+  }
+
+  /** The part of systemd's manager interface the fake implements. */
+  @DBusInterfaceName("org.freedesktop.systemd1.Manager")
+  public interface ManagerApi extends DBusInterface {
+    DBusPath StartTransientUnit(
+        String name, String mode, List<UnitProperty> properties, List<AuxUnit> aux);
+
+    void Subscribe();
+
+    @DBusBoundProperty(name = "Version")
+    String getVersion();
+
+    /** JobRemoved(u id, o job, s unit, s result). */
+    class JobRemoved extends DBusSignal {
+      public JobRemoved(String path, UInt32 id, DBusPath job, String unit, String result)
+          throws DBusException {
+        super(path, id, job, unit, result);
+      }
+    }
+  }
+
+  /** One {@code (sv)} property of a transient unit. */
+  public static final class UnitProperty extends Struct {
+    @Position(0)
+    public final String name;
+
+    @Position(1)
+    public final Variant<?> value;
+
+    public UnitProperty(String name, Variant<?> value) {
+      this.name = name;
+      this.value = value;
+    }
+  }
+
+  /** One {@code (sa(sv))} auxiliary unit; confine sends none. */
+  public static final class AuxUnit extends Struct {
+    @Position(0)
+    public final String name;
+
+    @Position(1)
+    public final List<UnitProperty> properties;
+
+    public AuxUnit(String name, List<UnitProperty> properties) {
+      this.name = name;
+      this.properties = properties;
+    }
+  }
+}

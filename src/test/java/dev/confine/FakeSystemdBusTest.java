@@ -1,0 +1,205 @@
+package dev.confine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.confine.FakeSystemd.JobSignal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.freedesktop.DBus;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.systemd1.UnitExists;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Systemd} against a fake systemd on a private bus: the exact D-Bus form of what confine
+ * sends, the job wait in both signal orders, and the translation of systemd's errors.
+ */
+@Timeout(10)
+class FakeSystemdBusTest {
+  private static final long SELF = ProcessHandle.current().pid();
+  private static final String REFUSAL = "refused by the fake systemd";
+
+  @TempDir Path dir;
+  private FakeSystemd fake;
+  private Systemd systemd;
+
+  @BeforeEach
+  void startBus() throws Exception {
+    fake = FakeSystemd.start(dir);
+    systemd = Systemd.connect(Manager.SYSTEM, fake.address());
+  }
+
+  @AfterEach
+  void stopBus() throws Exception {
+    try {
+      if (systemd != null) {
+        systemd.close();
+      }
+    } finally {
+      if (fake != null) {
+        fake.close();
+      }
+    }
+  }
+
+  @Test
+  void scopeGoesOnTheWireAsSystemdRunSendsIt() {
+    ScopeSpec spec = ScopeSpec.builder().name("build").memoryMax(64L << 20).cpuQuota(50).build();
+
+    assertEquals("build.scope", systemd.startScope(spec, SELF));
+
+    FakeSystemd.StartCall call = fake.lastCall();
+    assertEquals("build.scope", call.unit());
+    assertEquals("fail", call.mode());
+    assertEquals(List.of(), call.aux());
+    assertEquals(
+        List.of(
+            "AddRef b true",
+            "CollectMode s inactive-or-failed",
+            "MemoryMax t 67108864",
+            "CPUQuotaPerSecUSec t 500000",
+            "PIDs au [" + SELF + "]"),
+        call.wire());
+  }
+
+  @Test
+  void serviceGoesOnTheWireWithExecStartTypeExecAndEnvironment() {
+    ServiceSpec spec = ServiceSpec.builder(List.of("sh", "-c", "true"))
+        .setenv("GREETING", "hello world").build();
+    String sh = spec.command().get(0);
+
+    String unit = systemd.start(spec);
+
+    FakeSystemd.StartCall call = fake.lastCall();
+    assertEquals(unit, call.unit());
+    assertEquals(
+        List.of(
+            "AddRef b true",
+            "CollectMode s inactive-or-failed",
+            "Type s exec",
+            // (path, argv, ignore_failure)
+            "ExecStart a(sasb) [(" + sh + " [" + sh + ", -c, true] false)]",
+            "Environment as [GREETING=hello world]"),
+        call.wire());
+  }
+
+  @Test
+  void explicitServiceTypeReplacesTheDefault() {
+    systemd.start(ServiceSpec.builder(List.of("true")).property("Type", "oneshot").build());
+
+    List<String> types = fake.lastCall().wire().stream()
+        .filter(property -> property.startsWith("Type ")).toList();
+    assertEquals(List.of("Type s oneshot"), types);
+  }
+
+  @Test
+  void eachSignatureCrossesTheWireAsDeclared() {
+    // Unsigned values must keep their full range: UINT64_MAX and a u above INT32_MAX.
+    ScopeSpec spec = ScopeSpec.builder().collect(false)
+        .property("MemoryHigh", "infinity")
+        .property("MemoryMax", "100%")
+        .delegate(List.of("cpu", "memory"))
+        .property("KillSignal", "SIGKILL")
+        .property("SendSIGHUP", "yes")
+        .slice("batch")
+        .build();
+
+    systemd.startScope(spec, SELF);
+
+    assertEquals(
+        List.of(
+            "AddRef b true",
+            "MemoryHigh t 18446744073709551615",
+            "MemoryMaxScale u 4294967295",
+            "DelegateControllers as [cpu, memory]",
+            "KillSignal i 9",
+            "SendSIGHUP b true",
+            "Slice s batch.slice",
+            "PIDs au [" + SELF + "]"),
+        fake.lastCall().wire());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JobSignal.class, names = {"BEFORE_REPLY", "AFTER_REPLY"})
+  void startCompletesWhicheverArrivesFirstSignalOrReply(JobSignal order) {
+    fake.jobSignal(order);
+    systemd.jobTimeout(Duration.ofSeconds(5));
+    // Whether an early signal is handled before confine starts waiting is a race between
+    // dbus-java's threads: many rounds make a lost early signal show up as a timeout.
+    int rounds = order == JobSignal.BEFORE_REPLY ? 50 : 5;
+    for (int i = 0; i < rounds; i++) {
+      String unit = systemd.startScope(ScopeSpec.builder().build(), SELF);
+      assertEquals(unit, fake.lastCall().unit());
+    }
+    assertEquals(rounds, fake.calls().size());
+  }
+
+  @Test
+  void failedJobNamesTheUnitAndTheResult() {
+    fake.jobResult("failed");
+
+    JobFailedException e = assertThrows(JobFailedException.class,
+        () -> systemd.startScope(ScopeSpec.builder().name("doomed").build(), SELF));
+
+    assertEquals("doomed.scope", e.unit());
+    assertEquals("failed", e.result());
+    assertTrue(e.getMessage().contains("doomed.scope") && e.getMessage().contains("failed"),
+        e.getMessage());
+  }
+
+  static Stream<Arguments> dbusErrors() {
+    return Stream.of(
+        error(() -> new UnitExists(REFUSAL), UnitExistsException.class,
+            "org.freedesktop.systemd1.UnitExists"),
+        error(() -> new DBus.Error.AccessDenied(REFUSAL), AccessDeniedException.class,
+            "org.freedesktop.DBus.Error.AccessDenied"));
+  }
+
+  private static Arguments error(Supplier<DBusExecutionException> error,
+      Class<? extends SystemdException> expected, String errorName) {
+    return Arguments.of(errorName, error, expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dbusErrors")
+  void dbusErrorBecomesConfineException(String errorName,
+      Supplier<DBusExecutionException> error, Class<? extends SystemdException> expected) {
+    fake.failWith(error);
+
+    SystemdException e = assertThrows(SystemdException.class,
+        () -> systemd.startScope(ScopeSpec.builder().name("build").build(), SELF));
+
+    assertEquals(expected, e.getClass());
+    assertEquals(errorName, e.dbusErrorName());
+    assertTrue(e.getMessage().contains(REFUSAL), e.getMessage());
+  }
+
+  @Test
+  void jobThatNeverEndsTimesOut() {
+    fake.jobSignal(JobSignal.NEVER);
+    systemd.jobTimeout(Duration.ofMillis(500));
+
+    SystemdTimeoutException e = assertThrows(SystemdTimeoutException.class,
+        () -> systemd.startScope(ScopeSpec.builder().build(), SELF));
+    assertTrue(e.getMessage().contains("/org/freedesktop/systemd1/job/"), e.getMessage());
+  }
+
+  @Test
+  void versionIsReadFromTheManager() {
+    assertEquals(FakeSystemd.VERSION, systemd.version());
+    assertEquals(257, systemd.majorVersion());
+  }
+}

@@ -1,0 +1,163 @@
+package dev.confine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.confine.PropertyTable.Assignment;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The {@code -p NAME=VALUE} grammar: each row is what {@code systemd-run -p NAME=VALUE} would put
+ * on the wire for the same input (from systemd's bus-unit-util.c), or an input it rejects.
+ */
+class PropertyGrammarTest {
+
+  /*
+   * Expected wire values are written as systemd shows them: "infinity" is UINT64_MAX and "u"
+   * values are unsigned; wireValue() turns them into the Java values PropertyTable uses.
+   */
+  @ParameterizedTest(name = "{0}={1} -> {2} {3} {4}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      # property     | value             | wire name          | sig | wire value
+      MemoryMax      | 512               | MemoryMax          | t   | 512
+      MemoryMax      | 64M               | MemoryMax          | t   | 67108864
+      MemoryMax      | 1.5G              | MemoryMax          | t   | 1610612736
+      MemoryMax      | 1T                | MemoryMax          | t   | 1099511627776
+      MemoryMax      | infinity          | MemoryMax          | t   | infinity
+      MemoryMax      | ""                | MemoryMax          | t   | infinity
+      MemoryHigh     | ""                | MemoryHigh         | t   | infinity
+      # An empty protection resets it to none (CGROUP_LIMIT_MIN), not to infinity.
+      MemoryLow      | ""                | MemoryLow          | t   | 0
+      MemoryMin      | ""                | MemoryMin          | t   | 0
+      # Percentages go out as ...Scale, UINT32_SCALE_FROM_PERMYRIAD: rounded to the closest.
+      MemoryMax      | 50%               | MemoryMaxScale     | u   | 2147483648
+      MemoryMax      | 100%              | MemoryMaxScale     | u   | 4294967295
+      CPUQuota       | 50%               | CPUQuotaPerSecUSec | t   | 500000
+      CPUQuota       | 200%              | CPUQuotaPerSecUSec | t   | 2000000
+      CPUQuota       | 0.5%              | CPUQuotaPerSecUSec | t   | 5000
+      CPUQuota       | ""                | CPUQuotaPerSecUSec | t   | infinity
+      CPUWeight      | 1                 | CPUWeight          | t   | 1
+      CPUWeight      | 10000             | CPUWeight          | t   | 10000
+      CPUWeight      | idle              | CPUWeight          | t   | 0
+      CPUWeight      | ""                | CPUWeight          | t   | infinity
+      TasksMax       | 42                | TasksMax           | t   | 42
+      TasksMax       | infinity          | TasksMax           | t   | infinity
+      TasksMax       | 10%               | TasksMaxScale      | u   | 429496730
+      Delegate       | yes               | Delegate           | b   | true
+      Delegate       | no                | Delegate           | b   | false
+      Delegate       | true              | Delegate           | b   | true
+      Delegate       | off               | Delegate           | b   | false
+      Delegate       | cpu memory pids   | DelegateControllers| as  | [cpu, memory, pids]
+      Slice          | batch             | Slice              | s   | batch.slice
+      Slice          | a-b.slice         | Slice              | s   | a-b.slice
+      KillSignal     | SIGTERM           | KillSignal         | i   | 15
+      KillSignal     | TERM              | KillSignal         | i   | 15
+      KillSignal     | 15                | KillSignal         | i   | 15
+      KillSignal     | SIGKILL           | KillSignal         | i   | 9
+      RuntimeMaxSec  | 90                | RuntimeMaxUSec     | t   | 90000000
+      RuntimeMaxSec  | 1h 30min          | RuntimeMaxUSec     | t   | 5400000000
+      RuntimeMaxSec  | 500ms             | RuntimeMaxUSec     | t   | 500000
+      RuntimeMaxSec  | infinity          | RuntimeMaxUSec     | t   | infinity
+      Environment    | A=1 B='two words' | Environment        | as  | [A=1, B=two words]
+      Nice           | -5                | Nice               | i   | -5
+      Type           | exec              | Type               | s   | exec
+      """)
+  void valueBecomesWhatSystemdRunSends(
+      String property, String value, String wireName, String signature, String wireValue) {
+    // Every property applies to services; which ones scopes refuse is tested below.
+    assertEquals(
+        List.of(new Assignment(wireName, signature, wireValue(signature, wireValue))),
+        PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      MemoryMax        | lots
+      MemoryMax        | -1
+      MemoryMax        | 101%
+      CPUQuota         | 0%
+      CPUQuota         | 50
+      # parse_permyriad takes at most two decimals, and at most INT_MAX permyriad.
+      CPUQuota         | 0.005%
+      CPUQuota         | 100000000000000000%
+      CPUWeight        | 0
+      CPUWeight        | 10001
+      TasksMax         | 0
+      Delegate         | maybe
+      Delegate         | cpu bogus
+      KillSignal       | SIGNOPE
+      RuntimeMaxSec    | 5 fortnights
+      # Beyond UINT64_MAX microseconds: systemd's parse_sec says ERANGE.
+      RuntimeMaxSec    | 100000000w
+      Nice             | 20
+      Environment      | NOEQUALS
+      WorkingDirectory | relative/path
+      """)
+  void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
+    assertTrue(e.getMessage().contains(property) && e.getMessage().contains(value), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "MemoryMaxx, MemoryMax",
+    "memorymax, MemoryMax",
+    "CPUQouta, CPUQuota",
+    "Delgate, Delegate",
+  })
+  void misspelledNameSuggestsTheRealOne(String typo, String suggestion) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(typo, "1", UnitType.SCOPE));
+    assertTrue(e.getMessage().contains("unknown property '" + typo + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean " + suggestion + "?"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"Frobnicate", "X"})
+  void unrelatedUnknownNameGetsNoSuggestion(String name) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(name, "1", UnitType.SCOPE));
+    assertTrue(e.getMessage().contains("unknown property '" + name + "'"), e.getMessage());
+    assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      Type             | exec
+      RemainAfterExit  | yes
+      Nice             | 5
+      WorkingDirectory | /tmp
+      Environment      | A=1
+      User             | nobody
+      """)
+  void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(property, value, UnitType.SCOPE));
+    assertEquals(property + " is not supported for scope units", e.getMessage());
+  }
+
+  /** The Java value PropertyTable uses for a wire value as systemd prints it. */
+  private static Object wireValue(String signature, String text) {
+    switch (signature) {
+      case "t":
+        return text.equals("infinity") ? Values.INFINITY : Long.parseUnsignedLong(text);
+      case "u":
+        // The unsigned 32-bit value, kept in an int's bits.
+        return (int) Long.parseLong(text);
+      case "i":
+        return Integer.parseInt(text);
+      case "b":
+        return Boolean.parseBoolean(text);
+      case "as":
+        return Arrays.asList(text.substring(1, text.length() - 1).split(", "));
+      default:
+        return text;
+    }
+  }
+}

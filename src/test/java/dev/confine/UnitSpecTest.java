@@ -1,0 +1,157 @@
+package dev.confine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.confine.PropertyTable.Assignment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The spec builders: what they record, what they check at once, and their defaults. */
+class UnitSpecTest {
+
+  @Test
+  void memoryMaxTakesBytes() {
+    // A plain number is bytes, as in unit files; it once went out as KiB.
+    ScopeSpec spec = ScopeSpec.builder().memoryMax(64L << 20).build();
+
+    assertEquals(Map.of("MemoryMax", "67108864"), spec.properties());
+    assertEquals(List.of(new Assignment("MemoryMax", "t", 67108864L)), spec.assignments());
+  }
+
+  static Stream<Arguments> typedSetters() {
+    return Stream.of(
+        setter("memoryMax(1 GiB)", b -> b.memoryMax(1L << 30), "MemoryMax", "1G"),
+        setter("memoryHigh(512 MiB)", b -> b.memoryHigh(512L << 20), "MemoryHigh", "512M"),
+        setter("cpuQuota(150)", b -> b.cpuQuota(150), "CPUQuota", "150%"),
+        setter("cpuWeight(200)", b -> b.cpuWeight(200), "CPUWeight", "200"),
+        setter("tasksMax(30)", b -> b.tasksMax(30), "TasksMax", "30"),
+        setter("delegate(true)", b -> b.delegate(true), "Delegate", "yes"),
+        setter("delegate(false)", b -> b.delegate(false), "Delegate", "no"),
+        setter("delegate([cpu, memory])", b -> b.delegate(List.of("cpu", "memory")),
+            "Delegate", "cpu memory"),
+        setter("slice(batch)", b -> b.slice("batch"), "Slice", "batch.slice"),
+        setter("description(a job)", b -> b.description("a job"), "Description", "a job"));
+  }
+
+  private static Arguments setter(
+      String call, UnaryOperator<ScopeSpec.Builder> setter, String property, String value) {
+    return Arguments.of(call, setter, property, value);
+  }
+
+  @ParameterizedTest(name = "{0} is -p {2}={3}")
+  @MethodSource("typedSetters")
+  void typedSetterMeansTheSameAsItsPropertyForm(
+      String call, UnaryOperator<ScopeSpec.Builder> setter, String property, String value) {
+    assertEquals(
+        ScopeSpec.builder().property(property, value).build().assignments(),
+        setter.apply(ScopeSpec.builder()).build().assignments());
+  }
+
+  @Test
+  void lastAssignmentOfANameWins() {
+    ScopeSpec spec = ScopeSpec.builder()
+        .property("MemoryMax", "1G").cpuQuota(50).memoryMax(64L << 20).build();
+
+    assertEquals(Map.of("MemoryMax", "67108864", "CPUQuota", "50%"), spec.properties());
+    assertEquals(
+        List.of(new Assignment("MemoryMax", "t", 67108864L),
+            new Assignment("CPUQuotaPerSecUSec", "t", 500000L)),
+        spec.assignments());
+  }
+
+  @Test
+  void settersCheckAtOnce() {
+    ScopeSpec.Builder builder = ScopeSpec.builder();
+    assertThrows(InvalidPropertyException.class, () -> builder.cpuWeight(0));
+    assertThrows(InvalidPropertyException.class, () -> builder.property("Type", "exec"));
+    assertThrows(InvalidPropertyException.class, () -> builder.name("x.service"));
+    // Nothing of the rejected calls stuck.
+    assertEquals(Map.of(), builder.build().properties());
+    assertEquals(Optional.empty(), builder.build().name());
+  }
+
+  @Test
+  void collectDefaultsToTrue() {
+    assertTrue(ScopeSpec.builder().build().collect());
+    assertTrue(ServiceSpec.builder(List.of("sh")).build().collect());
+    assertFalse(ScopeSpec.builder().collect(false).build().collect());
+  }
+
+  @Test
+  void nameGetsTheUnitTypeSuffix() {
+    assertEquals(Optional.of("job1.scope"), ScopeSpec.builder().name("job1").build().name());
+    assertEquals(Optional.of("job1.service"),
+        ServiceSpec.builder(List.of("sh")).name("job1").build().name());
+    assertEquals(Optional.empty(), ScopeSpec.builder().build().name());
+  }
+
+  @Test
+  void specIsImmutable() {
+    ScopeSpec spec = ScopeSpec.builder().tasksMax(5).build();
+    assertThrows(UnsupportedOperationException.class, () -> spec.properties().put("TasksMax", "6"));
+    assertThrows(UnsupportedOperationException.class, () -> spec.assignments().clear());
+  }
+
+  @Test
+  void serviceCommandIsResolvedToAnAbsolutePath() {
+    List<String> command = ServiceSpec.builder(List.of("sh", "-c", "true")).build().command();
+
+    Path executable = Path.of(command.get(0));
+    assertTrue(executable.isAbsolute(), command.get(0));
+    assertEquals("sh", executable.getFileName().toString());
+    assertTrue(Files.isExecutable(executable), command.get(0));
+    assertEquals(List.of("-c", "true"), command.subList(1, command.size()));
+  }
+
+  static Stream<Arguments> unusableCommands() {
+    return Stream.of(
+        Arguments.of(List.of(), "a command to run is required"),
+        Arguments.of(List.of(""), "a command to run is required"),
+        Arguments.of(List.of("confine-no-such-command", "x"), "confine-no-such-command"),
+        Arguments.of(List.of("./confine-no-such-command"), "./confine-no-such-command"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unusableCommands")
+  void unusableCommandIsRejectedNamingIt(List<String> command, String fragment) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> ServiceSpec.builder(command));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"A=B", "=", ""})
+  void setenvRejectsNamesThatCannotBeNames(String name) {
+    ServiceSpec.Builder builder = ServiceSpec.builder(List.of("sh"));
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> builder.setenv(name, "x"));
+    assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
+  }
+
+  @Test
+  void setenvValueMayContainEquals() {
+    ServiceSpec spec = ServiceSpec.builder(List.of("sh")).setenv("OPTS", "a=b").build();
+    assertEquals(Map.of("OPTS", "a=b"), spec.environment());
+  }
+
+  @Test
+  void workingDirectoryMustBeAbsolute() {
+    assertEquals(Optional.of("/tmp"),
+        ServiceSpec.builder(List.of("sh")).workingDirectory("/tmp").build().workingDirectory());
+    assertThrows(InvalidPropertyException.class,
+        () -> ServiceSpec.builder(List.of("sh")).workingDirectory("tmp"));
+  }
+}
