@@ -55,6 +55,12 @@ final class SystemdBus implements AutoCloseable {
   }
 
   static SystemdBus open(Manager manager, String address) {
+    // dbus-java retries a missing socket for seconds before it gives up; say it at once.
+    String socket = socketPath(address);
+    if (socket != null && !Files.exists(Path.of(socket))) {
+      throw new BusUnreachableException(
+          "no " + manager.description() + " bus at " + socket + manager.reachabilityHint(), null, null);
+    }
     DBusConnection connection;
     try {
       connection = DBusConnectionBuilder.forAddress(address).withShared(false).build();
@@ -84,12 +90,17 @@ final class SystemdBus implements AutoCloseable {
               + " set" + Manager.USER.reachabilityHint(),
           null, null);
     }
-    Path socket = Path.of(runtimeDir, "bus");
-    if (!Files.exists(socket)) {
-      throw new BusUnreachableException(
-          "no user bus at " + socket + Manager.USER.reachabilityHint(), null, null);
+    return "unix:path=" + Path.of(runtimeDir, "bus");
+  }
+
+  /** The socket file of a {@code unix:path=…} address, or null for other kinds of address. */
+  private static String socketPath(String address) {
+    if (!address.startsWith("unix:path=")) {
+      return null;
     }
-    return "unix:path=" + socket;
+    String rest = address.substring("unix:path=".length());
+    int comma = rest.indexOf(',');
+    return comma < 0 ? rest : rest.substring(0, comma);
   }
 
   Manager manager() {
