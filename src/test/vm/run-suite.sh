@@ -15,20 +15,25 @@ for suite in "${suites[@]}"; do
   "$here/run-vm.sh" "$suite" || status=1
   results="$project/target/vm-results/$suite"
   grep -a "confine-vm:" "$results/console.log" | sed 's/^.*confine-vm: /  /' || true
+  # The guest counts what the tests left at the end: failed units, units, temporary files.
+  if grep -aE "left behind \([a-z ]*\): [1-9]" "$results/console.log" >/dev/null; then
+    echo "vm[$suite]: the tests left things behind"; status=1; failed=$((failed + 1))
+  fi
   for who in root tester; do
     report="$results/TEST-junit-jupiter-$who.xml"
     if [ ! -f "$report" ]; then
-      echo "vm[$suite/$who]: no test report (see $results/console.log)"; status=1; continue
+      echo "vm[$suite/$who]: no test report (see $results/console.log)"; status=1; failed=$((failed + 1)); continue
     fi
     read -r tests failures errors skipped < <(sed -n 's/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*skipped="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*errors="\([0-9]*\)".*/\1 \3 \4 \2/p' "$report" | head -n1)
     echo "vm[$suite/$who]: $tests tests, $failures failures, $errors errors, $skipped skipped"
     bad=$((failures + errors + skipped))
     passed=$((passed + tests - bad)); failed=$((failed + bad))
-    if [ "$tests" -eq 0 ] || [ "$bad" -ne 0 ]; then
-      status=1
-      grep -aE "✘|\[X\]|Failures \(|=> " "$results/console.log" | sed 's/^.*sh\[[0-9]*\]: /    /' | head -n 40 || true
-    fi
+    if [ "$tests" -eq 0 ] || [ "$bad" -ne 0 ]; then status=1 suite_failed=1; fi
   done
+  if [ -n "${suite_failed:-}" ]; then
+    grep -aE "✘|\[X\]|=> " "$results/console.log" | sed 's/^.*sh\[[0-9]*\]: /    /' | head -n 60 || true
+    unset suite_failed
+  fi
   echo "vm[$suite]: $(( $(date +%s) - start )) s"
 done
 echo "vm: $passed passed, $failed failed"

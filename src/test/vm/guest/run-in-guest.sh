@@ -51,8 +51,11 @@ else
   done
   # Start-up cost against systemd-run, measured in this same VM run.
   as_user bash "$project/src/test/vm/guest/bench.sh" 7 2>&1 | sed 's/^/confine-vm: /'
-  # Nothing may be left behind: no failed units in either manager.
-  log "failed units (system): $(systemctl list-units --failed --plain --no-legend | grep -c . )"
-  log "failed units (user): $(as_user systemctl --user list-units --failed --plain --no-legend | grep -c . )"
+  # Nothing may be left behind: no failed units, no confine units, no scope-gate directories.
+  log "left behind (failed system units): $(systemctl list-units --failed --plain --no-legend | grep -c .)"
+  log "left behind (failed user units): $(as_user systemctl --user list-units --failed --plain --no-legend | grep -c .)"
+  log "left behind (system confine units): $(systemctl list-units --all --plain --no-legend 'confine-*' | grep -c .)"
+  log "left behind (user confine units): $(as_user systemctl --user list-units --all --plain --no-legend 'confine-*' | grep -c .)"
+  log "left behind (gate directories): $(ls -d /tmp/confine-* /run/user/*/confine-* 2>/dev/null | grep -c .)"
 fi
 touch "$results/done"
