@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
@@ -166,26 +168,18 @@ public final class Systemd implements AutoCloseable {
    */
   public ServiceExit awaitExit(String unit) throws InterruptedException {
     String path = unitPath(unit);
-    Object changed = new Object();
-    try (AutoCloseable listener = bus.onPropertiesChanged(path, () -> {
-      synchronized (changed) {
-        changed.notifyAll();
-      }
-    })) {
+    // A permit per change signal, so a change between reading the state and waiting is not lost.
+    Semaphore changes = new Semaphore(0);
+    try (SystemdBus.Listener listener = bus.onPropertiesChanged(path, changes::release)) {
       while (true) {
         String state = String.valueOf(bus.property(path, SystemdBus.UNIT, "ActiveState"));
         if (state.equals("inactive") || state.equals("failed")) {
           break;
         }
-        synchronized (changed) {
-          // The signal wakes us; the timeout only bounds the damage of a lost signal.
-          changed.wait(1000);
-        }
+        // The signal wakes us; the timeout only bounds the damage of a lost signal.
+        changes.tryAcquire(1, TimeUnit.SECONDS);
+        changes.drainPermits();
       }
-    } catch (InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      LOG.debug("removing the PropertiesChanged listener failed", e);
     }
     Map<String, Object> service = bus.properties(path, SystemdBus.SERVICE);
     int code = ((Number) service.getOrDefault("ExecMainCode", 0)).intValue();

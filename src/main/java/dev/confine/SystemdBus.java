@@ -189,6 +189,7 @@ final class SystemdBus implements AutoCloseable {
     try {
       return jobs.await(job.getPath()).get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
+      jobs.forget(job.getPath());
       throw new SystemdTimeoutException(
           "job " + job.getPath() + " did not finish within " + timeoutMs + " ms", null, e);
     } catch (InterruptedException e) {
@@ -199,10 +200,16 @@ final class SystemdBus implements AutoCloseable {
     }
   }
 
+  /** A signal subscription; closing it ends it. */
+  interface Listener extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Runs {@code onChange} whenever a property of the object at {@code path} changes. */
-  AutoCloseable onPropertiesChanged(String path, Runnable onChange) {
+  Listener onPropertiesChanged(String path, Runnable onChange) {
     try {
-      return connection.addGenericSigHandler(
+      AutoCloseable handler = connection.addGenericSigHandler(
           DBusMatchRuleBuilder.create()
               .withType("signal")
               .withInterface(PROPERTIES)
@@ -210,6 +217,13 @@ final class SystemdBus implements AutoCloseable {
               .withPath(path)
               .build(),
           signal -> onChange.run());
+      return () -> {
+        try {
+          handler.close();
+        } catch (Exception e) {
+          LOG.debug("removing the PropertiesChanged handler for {} failed", path, e);
+        }
+      };
     } catch (DBusException e) {
       throw new BusUnreachableException("cannot listen for changes of " + path + ": " + e.getMessage(),
           null, e);
@@ -266,6 +280,11 @@ final class SystemdBus implements AutoCloseable {
         }
       }
       waiting.complete(result);
+    }
+
+    /** Stops waiting for a job, so that its entry does not linger after a timeout. */
+    synchronized void forget(String job) {
+      pending.remove(job);
     }
 
     synchronized CompletableFuture<String> await(String job) {
