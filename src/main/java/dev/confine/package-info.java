@@ -1,0 +1,20 @@
+/**
+ * Transient systemd scopes and services with cgroup limits and delegation, over D-Bus.
+ *
+ * <p>Most users need only {@link dev.confine.Systemd}, {@link dev.confine.ScopeSpec} and {@link
+ * dev.confine.ServiceSpec}:
+ *
+ * <pre>{@code
+ * try (Systemd systemd = Systemd.connect(Manager.USER)) {
+ *   ScopeSpec spec = ScopeSpec.builder().property("MemoryMax", "512M").cpuQuota(50).build();
+ *   ScopedProcess job = systemd.launch(spec, new ProcessBuilder("make", "-j8").inheritIO());
+ *   System.exit(job.waitFor());
+ * }
+ * }</pre>
+ *
+ * <p>Properties take systemd's unit-file syntax and are checked against confine's property table
+ * as they are set ({@link dev.confine.InvalidPropertyException}); {@link dev.confine.PropertyInfo}
+ * lists the table. Failures reported by systemd are {@link dev.confine.SystemdException}s.
+ * Everything else in this package, the D-Bus layer included, is internal.
+ */
+package dev.confine;
