@@ -54,8 +54,11 @@ else
   # Nothing may be left behind: no failed units, no confine units, no scope-gate directories.
   log "left behind (failed system units): $(systemctl list-units --failed --plain --no-legend | grep -c .)"
   log "left behind (failed user units): $(as_user systemctl --user list-units --failed --plain --no-legend | grep -c .)"
-  log "left behind (system confine units): $(systemctl list-units --all --plain --no-legend 'confine-*' | grep -c .)"
-  log "left behind (user confine units): $(as_user systemctl --user list-units --all --plain --no-legend 'confine-*' | grep -c .)"
+  for manager in system user; do
+    if [ $manager = system ]; then units=$(systemctl list-units --all --plain --no-legend 'confine-*')
+    else units=$(as_user systemctl --user list-units --all --plain --no-legend 'confine-*'); fi
+    log "left behind ($manager confine units): $(grep -c . <<< "$units") $(cut -d' ' -f1 <<< "$units" | tr '\n' ' ')"
+  done
   log "left behind (gate directories): $(ls -d /tmp/confine-* /run/user/*/confine-* 2>/dev/null | grep -c .)"
 fi
 touch "$results/done"

@@ -1,6 +1,7 @@
 package dev.confine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class ServiceSpec extends UnitSpec {
   private ServiceSpec(Builder builder) {
     super(builder);
     this.command = builder.command;
-    this.environment = Map.copyOf(builder.environment);
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.confine;
 import dev.confine.PropertyTable.Assignment;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
   UnitSpec(Builder<?, ?> builder) {
     this.name = builder.name;
     this.collect = builder.collect;
-    this.properties = Map.copyOf(builder.properties);
+    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.properties));
     List<Assignment> all = new ArrayList<>();
     builder.parsed.values().forEach(all::addAll);
     this.assignments = List.copyOf(all);
@@ -39,7 +40,10 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
     return collect;
   }
 
-  /** The property assignments as given, by unit-file name (the last assignment of a name wins). */
+  /**
+   * The property assignments as given, by unit-file name, in the order first set (the last value
+   * of a name wins).
+   */
   public Map<String, String> properties() {
     return properties;
   }

@@ -112,7 +112,7 @@ class RunScopeVmTest {
   void existingUnitNameIsAClearError() throws Exception {
     String name = Guest.uniqueName("confine-test-taken");
     Process holder = new ProcessBuilder(Guest.CONFINE.toString(), "run", "--scope", "-q",
-        "--unit", name, "--", "sh", "-c", "echo ready; sleep 60").start();
+        "--unit", name, "--", "sh", "-c", "echo ready; exec sleep 60").start();
     try {
       assertEquals("ready", new BufferedReader(new InputStreamReader(holder.getInputStream(),
           StandardCharsets.UTF_8)).readLine());
@@ -125,6 +125,11 @@ class RunScopeVmTest {
       holder.destroy();
       holder.waitFor();
     }
+    // SIGTERM to confine reached the payload, so the scope ends with it.
+    for (int i = 0; i < 100 && !Guest.loadState(name + ".scope").equals("not-found"); i++) {
+      Thread.sleep(100);
+    }
+    assertEquals("not-found", Guest.loadState(name + ".scope"));
   }
 
   @Test
