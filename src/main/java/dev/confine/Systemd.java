@@ -118,7 +118,7 @@ public final class Systemd implements AutoCloseable {
 
   /**
    * Starts {@code payload} inside a new scope: the process is created paused, moved into the
-   * scope, and only then runs its first instruction of the payload. The payload keeps what the
+   * scope, and only then executes the payload's command. The payload keeps what the
    * builder gives it (stdio, environment, directory). If the scope cannot be created, the paused
    * process is killed and the error thrown.
    */
@@ -131,7 +131,7 @@ public final class Systemd implements AutoCloseable {
     ScopeGate gate = ScopeGate.create();
     Process process;
     try {
-      process = startWithEnvironment(payload, gate.wrap(command));
+      process = startConfiguredAs(payload, gate.wrap(command));
     } catch (IOException | RuntimeException e) {
       gate.close();
       throw e;
@@ -148,7 +148,8 @@ public final class Systemd implements AutoCloseable {
     }
   }
 
-  private static Process startWithEnvironment(ProcessBuilder payload, List<String> command)
+  /** Starts {@code command} with the payload's directory, stdio and environment. */
+  private static Process startConfiguredAs(ProcessBuilder payload, List<String> command)
       throws IOException {
     ProcessBuilder gated = new ProcessBuilder(command)
         .directory(payload.directory())
