@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
@@ -123,6 +124,16 @@ public final class Systemd implements AutoCloseable {
    * process is killed and the error thrown.
    */
   public ScopedProcess launch(ScopeSpec spec, ProcessBuilder payload) throws IOException {
+    return launch(spec, payload, started -> {});
+  }
+
+  /**
+   * Like {@link #launch(ScopeSpec, ProcessBuilder)}, and runs {@code beforeStart} once the process
+   * is in its scope, just before it executes the payload's command: the place to announce the
+   * unit or to start forwarding signals, so that nothing the payload does comes first.
+   */
+  public ScopedProcess launch(ScopeSpec spec, ProcessBuilder payload, Consumer<ScopedProcess> beforeStart)
+      throws IOException {
     List<String> command = new ArrayList<>(payload.command());
     if (command.isEmpty() || command.get(0).isEmpty()) {
       throw new InvalidPropertyException("a command to run is required");
@@ -137,10 +148,11 @@ public final class Systemd implements AutoCloseable {
       throw e;
     }
     try {
-      String unit = startScope(spec, process.pid());
+      ScopedProcess started = new ScopedProcess(startScope(spec, process.pid()), process);
+      beforeStart.accept(started);
       gate.open();
       process.onExit().thenRun(gate::close);
-      return new ScopedProcess(unit, process);
+      return started;
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
       gate.close();

@@ -172,14 +172,14 @@ final class RunCommand implements Callable<Integer> {
 
   private int runScope(Manager manager, ScopeSpec scopeSpec, ProcessBuilder payload)
       throws IOException, InterruptedException {
-    ScopedProcess process;
-    try (Systemd systemd = Systemd.connect(manager)) {
-      process = systemd.launch(scopeSpec, payload);
-      info("Running scope as unit: " + process.unit());
-      try (SignalForwarding forwarding = SignalForwarding.to(process.process())) {
-        // The connection stays open while the payload runs: it pins the scope (AddRef).
-        return process.waitFor();
-      }
+    try (SignalForwarding forwarding = SignalForwarding.install();
+        Systemd systemd = Systemd.connect(manager)) {
+      ScopedProcess process = systemd.launch(scopeSpec, payload, started -> {
+        forwarding.forwardTo(started.process());
+        info("Running scope as unit: " + started.unit());
+      });
+      // The connection stays open while the payload runs: it pins the scope (AddRef).
+      return process.waitFor();
     }
   }
 

@@ -19,28 +19,46 @@ import sun.misc.SignalHandler;
  * <p>A terminal delivers SIGINT (Ctrl-C) and SIGHUP (hang-up) to the whole foreground process
  * group, which includes the payload; forwarding those too would deliver them twice. So while
  * confine is in the foreground of its terminal those two are only absorbed, not forwarded.
+ *
+ * <p>Before the payload runs, a signal ends confine with 128+N, as it would have ended
+ * systemd-run before its exec; the held payload then never starts.
  */
 final class SignalForwarding implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SignalForwarding.class);
   private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
 
   private final Map<Signal, SignalHandler> previous = new HashMap<>();
+  private volatile Process payload;
 
   private SignalForwarding() {}
 
-  static SignalForwarding to(Process payload) {
+  static SignalForwarding install() {
     SignalForwarding forwarding = new SignalForwarding();
     for (String name : FORWARDED) {
       Signal signal = new Signal(name);
-      forwarding.previous.put(signal, Signal.handle(signal, s -> forward(name, payload)));
+      forwarding.previous.put(signal, Signal.handle(signal, forwarding::handle));
     }
     return forwarding;
   }
 
-  private static void forward(String name, Process payload) {
+  /** From now on, signals go to this process. */
+  void forwardTo(Process payload) {
+    this.payload = payload;
+  }
+
+  private void handle(Signal signal) {
+    Process target = payload;
+    if (target == null) {
+      System.exit(128 + signal.getNumber());
+    }
+    String name = signal.getName();
     if (!name.equals("TERM") && inForegroundOfTerminal()) {
       return;
     }
+    forward(name, target);
+  }
+
+  private static void forward(String name, Process payload) {
     try {
       new ProcessBuilder("kill", "-s", name, Long.toString(payload.pid())).inheritIO().start().waitFor();
     } catch (IOException e) {

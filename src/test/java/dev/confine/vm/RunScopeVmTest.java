@@ -38,6 +38,17 @@ class RunScopeVmTest {
   }
 
   @Test
+  void unitIsAnnouncedBeforeThePayloadRuns() throws Exception {
+    Result result = Guest.run(Map.of(), "", List.of("sh", "-c",
+        "exec " + Guest.CONFINE + " run --scope -- echo payload-output 2>&1"));
+    assertEquals(0, result.status(), result::toString);
+    List<String> lines = lines(result.out());
+    assertEquals(2, lines.size(), result::toString);
+    assertTrue(lines.get(0).startsWith("Running scope as unit: confine-"), result::toString);
+    assertEquals("payload-output", lines.get(1));
+  }
+
+  @Test
   void limitsLandInCgroupfs() throws Exception {
     Result result = confine("run", "--scope", "-q", "-p", "MemoryMax=64M", "-p", "CPUQuota=50%",
         "-p", "TasksMax=42", "-p", "MemoryHigh=48M", "--",
