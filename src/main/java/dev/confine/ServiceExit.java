@@ -11,6 +11,14 @@ package dev.confine;
  */
 public record ServiceExit(String unit, String result, String code, int status) {
 
+  /**
+   * Whether the command itself ran. False when systemd could not set it up or execute it: it then
+   * exits with one of its own codes, 200 to 243 (systemd.exec(5), "Process Exit Codes").
+   */
+  public boolean commandRan() {
+    return !code.equals("exited") || status < 200 || status > 243;
+  }
+
   /** The exit status {@code systemd-run --wait} returns for this outcome. */
   public int exitStatus() {
     if (result.equals("success")) {

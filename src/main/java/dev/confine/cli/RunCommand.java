@@ -1,6 +1,7 @@
 package dev.confine.cli;
 
 import dev.confine.InvalidPropertyException;
+import dev.confine.JobFailedException;
 import dev.confine.Manager;
 import dev.confine.PropertyInfo;
 import dev.confine.ScopeSpec;
@@ -185,7 +186,17 @@ final class RunCommand implements Callable<Integer> {
 
   private int runService(Manager manager, ServiceSpec serviceSpec) throws InterruptedException {
     try (Systemd systemd = Systemd.connect(manager)) {
-      String name = systemd.start(serviceSpec);
+      String name;
+      try {
+        name = systemd.start(serviceSpec);
+      } catch (JobFailedException e) {
+        // A command that ends at once can end before systemd finishes the start job; with --wait
+        // that is an outcome to report like any other, not a failure to start.
+        if (!wait || !systemd.awaitExit(e.unit()).commandRan()) {
+          throw e;
+        }
+        name = e.unit();
+      }
       info("Running as unit: " + name);
       if (!wait) {
         return 0;
