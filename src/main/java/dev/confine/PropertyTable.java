@@ -70,15 +70,42 @@ final class PropertyTable {
           memory("MemorySwapMax", 232, "swap limit"),
           new Property("MemoryAccounting", "MemoryAccounting b", BOTH, false, 208, "memory",
               "account memory use", bool()),
+          new Property("CPUAccounting", "CPUAccounting b", BOTH, false, 208, "cpu",
+              "account CPU time", bool()),
+          new Property("CPUQuotaPeriodSec", "CPUQuotaPeriodUSec t", BOTH, false, 242, "cpu",
+              "period over which CPUQuota is measured (default 100ms)",
+              PropertyTable::cpuQuotaPeriod),
+          new Property("StartupCPUWeight", "StartupCPUWeight t", BOTH, false, 231, "cpu",
+              "CPUWeight while the system boots or shuts down", PropertyTable::weight),
           new Property("CPUQuota", "CPUQuotaPerSecUSec t", BOTH, false, 213, "cpu",
               "CPU time limit in percent of one CPU (200% = two CPUs)", PropertyTable::cpuQuota),
           new Property("CPUWeight", "CPUWeight t", BOTH, false, 231, "cpu",
-              "relative CPU share 1-10000 (default 100), or idle", PropertyTable::cpuWeight),
+              "relative CPU share 1-10000 (default 100), or idle", PropertyTable::weight),
           new Property("TasksMax", "TasksMax t | TasksMaxScale u", BOTH, false, 227, "pids",
               "maximum number of tasks (processes and threads), N, N% or infinity",
               PropertyTable::tasksMax),
           new Property("TasksAccounting", "TasksAccounting b", BOTH, false, 227, "pids",
               "account the number of tasks", bool()),
+          new Property("IOAccounting", "IOAccounting b", BOTH, false, 230, "io",
+              "account block IO", bool()),
+          new Property("IOWeight", "IOWeight t", BOTH, false, 230, "io",
+              "relative IO share 1-10000 (default 100)", ioWeight()),
+          new Property("StartupIOWeight", "StartupIOWeight t", BOTH, false, 230, "io",
+              "IOWeight while the system boots or shuts down", ioWeight()),
+          new Property("DevicePolicy", "DevicePolicy s", BOTH, false, 208, null,
+              "auto | closed | strict: which device nodes may be opened",
+              words("auto", "closed", "strict")),
+          new Property("ManagedOOMSwap", "ManagedOOMSwap s", BOTH, false, 247, null,
+              "auto | kill: let systemd-oomd kill the unit when swap runs out", words("auto", "kill")),
+          new Property("ManagedOOMMemoryPressure", "ManagedOOMMemoryPressure s", BOTH, false, 247,
+              null, "auto | kill: let systemd-oomd kill the unit under memory pressure",
+              words("auto", "kill")),
+          new Property("ManagedOOMMemoryPressureLimit", "ManagedOOMMemoryPressureLimit u", BOTH,
+              false, 247, null, "memory pressure (N%) above which systemd-oomd acts",
+              PropertyTable::pressureLimit),
+          new Property("ManagedOOMPreference", "ManagedOOMPreference s", BOTH, false, 248, null,
+              "none | avoid | omit: systemd-oomd's preference for this unit",
+              words("none", "avoid", "omit")),
           new Property("Delegate", "Delegate b | DelegateControllers as", BOTH, true, 218, null,
               "yes/no, or the controllers to hand over to the unit's processes",
               PropertyTable::delegate),
@@ -107,6 +134,16 @@ final class PropertyTable {
               "working directory: an absolute path or ~", PropertyTable::workingDirectory),
           new Property("Environment", "Environment as", SERVICE, true, 1, null,
               "environment assignments NAME=VALUE ...", PropertyTable::environment),
+          new Property("UMask", "UMask u", SERVICE, true, 1, null,
+              "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask),
+          new Property("NoNewPrivileges", "NoNewPrivileges b", SERVICE, true, 187, null,
+              "forbid gaining privileges through setuid binaries or file capabilities", bool()),
+          resourceLimit("LimitNOFILE", false, "open files"),
+          resourceLimit("LimitNPROC", false, "processes of the user"),
+          resourceLimit("LimitCORE", true, "core dump size"),
+          resourceLimit("LimitFSIZE", true, "file size"),
+          resourceLimit("LimitMEMLOCK", true, "locked memory"),
+          resourceLimit("LimitSTACK", true, "stack size"),
           new Property("User", "User s", SERVICE, true, 1, null,
               "user to run as (system manager)", string()),
           new Property("Group", "Group s", SERVICE, true, 1, null,
@@ -216,11 +253,68 @@ final class PropertyTable {
     return List.of(new Assignment("CPUQuotaPerSecUSec", "t", permyriad * 100L));
   }
 
-  private static List<Assignment> cpuWeight(String property, String value) {
+  /** CPU weights: 1-10000, idle (0), or empty for the default. */
+  private static List<Assignment> weight(String property, String value) {
     String v = value.trim();
     long weight = v.isEmpty() ? Values.INFINITY
         : v.equals("idle") ? 0 : Values.number(property, v, 1, 10_000);
     return List.of(new Assignment(property, "t", weight));
+  }
+
+  /** IO weights: 1-10000, or empty for the default; no idle. */
+  private static Parser ioWeight() {
+    return (property, value) -> List.of(new Assignment(property, "t",
+        value.isBlank() ? Values.INFINITY : Values.number(property, value.trim(), 1, 10_000)));
+  }
+
+  private static List<Assignment> cpuQuotaPeriod(String property, String value) {
+    long usec = value.isBlank() ? Values.INFINITY : Values.timespanUsec(property, value);
+    return List.of(new Assignment("CPUQuotaPeriodUSec", "t", usec));
+  }
+
+  private static List<Assignment> pressureLimit(String property, String value) {
+    BigDecimal percent = Values.percentOrNull(value);
+    if (percent == null) {
+      throw Values.invalid(property, value, "a percentage such as 60%");
+    }
+    int scale = Values.scaleFromPermyriad(Values.permyriad(property, value, percent));
+    return List.of(new Assignment(property, "u", scale));
+  }
+
+  private static List<Assignment> umask(String property, String value) {
+    if (!value.trim().matches("[0-7]{1,4}")) {
+      throw Values.invalid(property, value, "an octal mode such as 0022 or 077");
+    }
+    return List.of(new Assignment(property, "u", Integer.parseInt(value.trim(), 8)));
+  }
+
+  /**
+   * {@code LimitX=soft:hard} or one value for both: counts, or sizes with K/M/G suffixes for the
+   * size limits, or infinity. systemd takes the hard limit as {@code LimitX} and the soft one as
+   * {@code LimitXSoft}.
+   */
+  private static Property resourceLimit(String name, boolean size, String what) {
+    return new Property(name, name + " t + " + name + "Soft t", SERVICE, true, 1, null,
+        "resource limit on " + what + ": SOFT:HARD or one value for both, or infinity",
+        (property, value) -> {
+          String[] parts = value.trim().split(":", -1);
+          if (parts.length > 2 || value.isBlank()) {
+            throw Values.invalid(property, value, "LIMIT or SOFT:HARD, e.g. 1024:4096 or infinity");
+          }
+          long soft = rlimit(property, parts[0], size);
+          long hard = parts.length == 2 ? rlimit(property, parts[1], size) : soft;
+          if (Long.compareUnsigned(soft, hard) > 0) {
+            throw Values.invalid(property, value, "a soft limit not above the hard limit");
+          }
+          return List.of(new Assignment(property, "t", hard), new Assignment(property + "Soft", "t", soft));
+        });
+  }
+
+  private static long rlimit(String property, String value, boolean size) {
+    if (value.trim().equals("infinity")) {
+      return Values.INFINITY;
+    }
+    return size ? Values.bytes(property, value) : Values.number(property, value, 0, Long.MAX_VALUE);
   }
 
   private static List<Assignment> tasksMax(String property, String value) {

@@ -200,6 +200,11 @@ public final class Systemd implements AutoCloseable {
     return new ServiceExit(unit, String.valueOf(service.get("Result")), exitCodeName(code), status);
   }
 
+  /** All properties of a unit on one of its interfaces, as systemd reports them. */
+  Map<String, Object> unitProperties(String unit, String iface) {
+    return bus.properties(unitPath(unit), iface);
+  }
+
   private static String exitCodeName(int code) {
     switch (code) {
       case 1: return "exited";

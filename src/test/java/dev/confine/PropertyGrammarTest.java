@@ -66,6 +66,22 @@ class PropertyGrammarTest {
       Environment    | A=1 B='two words' | Environment        | as  | [A=1, B=two words]
       Nice           | -5                | Nice               | i   | -5
       Type           | exec              | Type               | s   | exec
+      CPUAccounting  | yes               | CPUAccounting      | b   | true
+      CPUQuotaPeriodSec | 10ms           | CPUQuotaPeriodUSec | t   | 10000
+      CPUQuotaPeriodSec | ""             | CPUQuotaPeriodUSec | t   | infinity
+      StartupCPUWeight | 50              | StartupCPUWeight   | t   | 50
+      IOAccounting   | no                | IOAccounting       | b   | false
+      IOWeight       | 500               | IOWeight           | t   | 500
+      IOWeight       | ""                | IOWeight           | t   | infinity
+      StartupIOWeight | 10000            | StartupIOWeight    | t   | 10000
+      DevicePolicy   | closed            | DevicePolicy       | s   | closed
+      ManagedOOMSwap | kill              | ManagedOOMSwap     | s   | kill
+      ManagedOOMMemoryPressure | auto    | ManagedOOMMemoryPressure | s | auto
+      ManagedOOMMemoryPressureLimit | 50% | ManagedOOMMemoryPressureLimit | u | 2147483648
+      ManagedOOMPreference | avoid       | ManagedOOMPreference | s | avoid
+      UMask          | 0027              | UMask              | u   | 23
+      UMask          | 77                | UMask              | u   | 63
+      NoNewPrivileges | yes              | NoNewPrivileges    | b   | true
       """)
   void valueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireValue) {
@@ -97,11 +113,38 @@ class PropertyGrammarTest {
       Nice             | 20
       Environment      | NOEQUALS
       WorkingDirectory | relative/path
+      IOWeight         | idle
+      IOWeight         | 0
+      DevicePolicy     | open
+      ManagedOOMSwap   | yes
+      ManagedOOMMemoryPressureLimit | 60
+      UMask            | 0999
+      LimitNOFILE      | lots
+      LimitNOFILE      | 4096:1024
+      LimitNOFILE      | 1:2:3
+      LimitCORE        | 1X
       """)
   void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
         () -> PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
     assertTrue(e.getMessage().contains(property) && e.getMessage().contains(value), e.getMessage());
+  }
+
+  /** Resource limits go out as two properties, the hard limit and LimitXSoft, as systemd-run sends them. */
+  @ParameterizedTest(name = "{0}={1} -> hard {2}, soft {3}")
+  @CsvSource(delimiter = '|', textBlock = """
+      LimitNOFILE  | 1024:4096         | 4096      | 1024
+      LimitNOFILE  | 8192              | 8192      | 8192
+      LimitNOFILE  | 1024:infinity     | infinity  | 1024
+      LimitNPROC   | infinity          | infinity  | infinity
+      LimitCORE    | 0:1G              | 1073741824 | 0
+      LimitMEMLOCK | 64K               | 65536     | 65536
+      """)
+  void resourceLimitIsHardAndSoft(String property, String value, String hard, String soft) {
+    assertEquals(
+        List.of(new Assignment(property, "t", wireValue("t", hard)),
+            new Assignment(property + "Soft", "t", wireValue("t", soft))),
+        PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -135,6 +178,9 @@ class PropertyGrammarTest {
       WorkingDirectory | /tmp
       Environment      | A=1
       User             | nobody
+      UMask            | 0022
+      NoNewPrivileges  | yes
+      LimitNOFILE      | 1024
       """)
   void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
