@@ -233,8 +233,7 @@ final class PropertyTable {
     }
     BigDecimal percent = Values.percentOrNull(value);
     if (percent != null) {
-      int scale = Values.scaleFromPermyriad(Values.permyriad(property, value, percent));
-      return List.of(new Assignment(property + "Scale", "u", scale));
+      return List.of(new Assignment(property + "Scale", "u", Values.scale(property, value, percent)));
     }
     return List.of(new Assignment(property, "t", absolute.applyAsLong(value)));
   }
@@ -277,8 +276,7 @@ final class PropertyTable {
     if (percent == null) {
       throw Values.invalid(property, value, "a percentage such as 60%");
     }
-    int scale = Values.scaleFromPermyriad(Values.permyriad(property, value, percent));
-    return List.of(new Assignment(property, "u", scale));
+    return List.of(new Assignment(property, "u", Values.scale(property, value, percent)));
   }
 
   private static List<Assignment> umask(String property, String value) {

@@ -85,6 +85,16 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
       return self();
     }
 
+    /** Sets a property from {@code NAME=VALUE}, as {@code systemd-run -p} takes it. */
+    public B property(String assignment) {
+      int eq = assignment.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidPropertyException(
+            "invalid property assignment '" + assignment + "': expected NAME=VALUE");
+      }
+      return property(assignment.substring(0, eq), assignment.substring(eq + 1));
+    }
+
     /** Keep failed units loaded for inspection instead of collecting them (default: collect). */
     public B collect(boolean collect) {
       this.collect = collect;

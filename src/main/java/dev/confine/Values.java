@@ -66,9 +66,11 @@ final class Values {
     return m.matches() ? new BigDecimal(m.group(1)) : null;
   }
 
-  /** {@code N%} between 0% and 100% with at most two decimals, as systemd's permyriad. */
-  static int permyriad(String property, String value, BigDecimal percent) {
-    return permyriadAtMost(property, value, percent, 10_000, "between 0% and 100%");
+  /** {@code N%} (0% to 100%, two decimals at most) as the 32-bit scale of {@code …Scale} properties. */
+  static int scale(String property, String value, BigDecimal percent) {
+    int permyriad = permyriadAtMost(property, value, percent, 10_000, "between 0% and 100%");
+    // Rounded to nearest, as systemd's UINT32_SCALE_FROM_PERMYRIAD does since v248.
+    return (int) ((permyriad * 0xFFFF_FFFFL + 5_000L) / 10_000L);
   }
 
   /**
@@ -81,12 +83,6 @@ final class Values {
       throw invalid(property, value, "a percentage " + range + " with at most two decimals");
     }
     return permyriad.intValueExact();
-  }
-
-  /** systemd's {@code UINT32_SCALE_FROM_PERMYRIAD}: the wire form of {@code …Scale} properties. */
-  static int scaleFromPermyriad(int permyriad) {
-    // Rounded to nearest, as systemd's UINT32_SCALE_FROM_PERMYRIAD does since v248.
-    return (int) ((permyriad * 0xFFFF_FFFFL + 5_000L) / 10_000L);
   }
 
   /** yes/no, true/false, on/off, 1/0 (case-insensitive). */

@@ -37,7 +37,7 @@ class PropertyReadbackVmTest {
   @Test
   void scopePropertiesReadBackAsSent() throws Exception {
     ScopeSpec.Builder builder = ScopeSpec.builder();
-    COMMON.forEach(assignment -> set(builder, assignment));
+    COMMON.forEach(builder::property);
     ScopeSpec spec = builder.build();
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
       ScopedProcess process = systemd.launch(spec, new ProcessBuilder("sleep", "60"));
@@ -53,8 +53,8 @@ class PropertyReadbackVmTest {
   @Test
   void servicePropertiesReadBackAsSent() throws Exception {
     ServiceSpec.Builder builder = ServiceSpec.builder(List.of("sleep", "60"));
-    COMMON.forEach(assignment -> set(builder, assignment));
-    SERVICE_ONLY.forEach(assignment -> set(builder, assignment));
+    COMMON.forEach(builder::property);
+    SERVICE_ONLY.forEach(builder::property);
     ServiceSpec spec = builder.build();
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
       String unit = systemd.start(spec);
@@ -65,11 +65,6 @@ class PropertyReadbackVmTest {
             "stop", unit).start().waitFor();
       }
     }
-  }
-
-  private static void set(UnitSpec.Builder<?, ?> builder, String assignment) {
-    int eq = assignment.indexOf('=');
-    builder.property(assignment.substring(0, eq), assignment.substring(eq + 1));
   }
 
   /** Compares every sent assignment with systemd's value, naming each mismatch. */

@@ -136,14 +136,7 @@ final class RunCommand implements Callable<Integer> {
 
   private void configure(UnitSpec.Builder<?, ?> builder) {
     builder.description(description != null ? description : describe(command));
-    for (String assignment : properties) {
-      int eq = assignment.indexOf('=');
-      if (eq <= 0) {
-        throw new InvalidPropertyException(
-            "invalid property assignment '" + assignment + "': expected NAME=VALUE");
-      }
-      builder.property(assignment.substring(0, eq), assignment.substring(eq + 1));
-    }
+    properties.forEach(builder::property);
     if (slice != null) {
       builder.slice(slice);
     }
@@ -187,12 +180,17 @@ final class RunCommand implements Callable<Integer> {
   private int runService(Manager manager, ServiceSpec serviceSpec) throws InterruptedException {
     try (Systemd systemd = Systemd.connect(manager)) {
       String name;
+      ServiceExit exit = null;
       try {
         name = systemd.start(serviceSpec);
       } catch (JobFailedException e) {
         // A command that ends at once can end before systemd finishes the start job; with --wait
         // that is an outcome to report like any other, not a failure to start.
-        if (!wait || !systemd.awaitExit(e.unit()).commandRan()) {
+        if (!wait) {
+          throw e;
+        }
+        exit = systemd.awaitExit(e.unit());
+        if (!exit.commandRan()) {
           throw e;
         }
         name = e.unit();
@@ -201,7 +199,9 @@ final class RunCommand implements Callable<Integer> {
       if (!wait) {
         return 0;
       }
-      ServiceExit exit = systemd.awaitExit(name);
+      if (exit == null) {
+        exit = systemd.awaitExit(name);
+      }
       info("Finished with result: " + exit.result());
       info("Main processes terminated with: code=" + exit.code() + "/status=" + exit.status());
       return exit.exitStatus();
