@@ -1,6 +1,7 @@
 package dev.confine;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,8 +20,16 @@ import java.util.stream.Collectors;
  */
 final class PropertyTable {
 
-  /** One D-Bus property assignment, with plain Java values: t=Long, u/i=Integer, b, s, as. */
-  record Assignment(String name, String signature, Object value) {}
+  /**
+   * One D-Bus property assignment, with plain Java values: t=Long, u/i=Integer, b, s, ay=byte[],
+   * arrays as List, structs as List of their fields.
+   */
+  record Assignment(String name, String signature, Object value) {
+    /** Whether systemd adds this value to a list (as unit files do) rather than replacing it. */
+    boolean isList() {
+      return signature.startsWith("a") && !signature.equals("ay");
+    }
+  }
 
   /** Converts a unit-file value to assignments, or throws {@link InvalidPropertyException}. */
   interface Parser {
@@ -33,17 +42,40 @@ final class PropertyTable {
    * and the cgroup controller it needs (null for none).
    */
   record Property(
+      String group,
       String name,
       String wire,
       Set<UnitType> types,
       boolean creationOnly,
       int since,
+      int scopeSince,
       String controller,
       String summary,
       Parser parser) {
 
+    Property(String name, String wire, Set<UnitType> types, boolean creationOnly, int since,
+        String controller, String summary, Parser parser) {
+      this("", name, wire, types, creationOnly, since, since, controller, summary, parser);
+    }
+
     List<Assignment> parse(String value) {
       return parser.parse(name, value);
+    }
+
+    /** The first systemd version that takes this property on a unit of the given type. */
+    int since(UnitType type) {
+      return type == UnitType.SCOPE ? scopeSince : since;
+    }
+
+    /** The same property, taken by scopes only from systemd {@code version} on. */
+    Property scopesSince(int version) {
+      return new Property(group, name, wire, types, creationOnly, since, version, controller,
+          summary, parser);
+    }
+
+    private Property in(String group) {
+      return new Property(group, name, wire, types, creationOnly, since, scopeSince, controller,
+          summary, parser);
     }
   }
 
@@ -54,61 +86,92 @@ final class PropertyTable {
           "bpf-firewall", "bpf-devices", "bpf-foreign", "bpf-socket-bind",
           "bpf-restrict-network-interfaces");
 
-  static final List<Property> ALL =
-      List.of(
+  static final List<Property> ALL = List.of(
+      group("unit",
           new Property("Description", "Description s", BOTH, false, 1, null,
               "human-readable description shown by systemctl", string()),
           new Property("Slice", "Slice s", BOTH, true, 1, null,
               "slice to place the unit in (NAME or NAME.slice)", PropertyTable::slice),
           new Property("CollectMode", "CollectMode s", BOTH, false, 236, null,
               "inactive | inactive-or-failed: when the stopped unit is unloaded",
-              words("inactive", "inactive-or-failed")),
+              words("inactive", "inactive-or-failed"))),
+      group("memory",
           memory("MemoryMax", 231, "hard memory limit; above it the OOM killer acts"),
           memory("MemoryHigh", 231, "memory throttling limit; above it reclaim is forced"),
           memory("MemoryLow", 231, "best-effort memory protection"),
           memory("MemoryMin", 240, "hard memory protection"),
           memory("MemorySwapMax", 232, "swap limit"),
+          memory("MemoryZSwapMax", 253, "limit on compressed swap (zswap) in memory"),
+          memory("StartupMemoryMax", 252, "MemoryMax while the system boots or shuts down"),
+          memory("StartupMemoryHigh", 252, "MemoryHigh while the system boots or shuts down"),
+          memory("StartupMemoryLow", 252, "MemoryLow while the system boots or shuts down"),
+          memory("StartupMemorySwapMax", 252, "MemorySwapMax while the system boots or shuts down"),
+          memory("StartupMemoryZSwapMax", 253, "MemoryZSwapMax while the system boots or shuts down"),
+          new Property("MemoryZSwapWriteback", "MemoryZSwapWriteback b", BOTH, false, 256, "memory",
+              "let zswap write compressed pages back to swap devices", bool()),
           new Property("MemoryAccounting", "MemoryAccounting b", BOTH, false, 208, "memory",
-              "account memory use", bool()),
-          new Property("CPUAccounting", "CPUAccounting b", BOTH, false, 208, "cpu",
-              "account CPU time", bool()),
+              "account memory use", bool())),
+      group("cpu",
+          new Property("CPUQuota", "CPUQuotaPerSecUSec t", BOTH, false, 213, "cpu",
+              "CPU time limit in percent of one CPU (200% = two CPUs)", PropertyTable::cpuQuota),
           new Property("CPUQuotaPeriodSec", "CPUQuotaPeriodUSec t", BOTH, false, 242, "cpu",
               "period over which CPUQuota is measured (default 100ms)",
               PropertyTable::cpuQuotaPeriod),
-          new Property("StartupCPUWeight", "StartupCPUWeight t", BOTH, false, 231, "cpu",
-              "CPUWeight while the system boots or shuts down", PropertyTable::weight),
-          new Property("CPUQuota", "CPUQuotaPerSecUSec t", BOTH, false, 213, "cpu",
-              "CPU time limit in percent of one CPU (200% = two CPUs)", PropertyTable::cpuQuota),
           new Property("CPUWeight", "CPUWeight t", BOTH, false, 231, "cpu",
               "relative CPU share 1-10000 (default 100), or idle", PropertyTable::weight),
+          new Property("StartupCPUWeight", "StartupCPUWeight t", BOTH, false, 231, "cpu",
+              "CPUWeight while the system boots or shuts down", PropertyTable::weight),
+          new Property("CPUAccounting", "CPUAccounting b", BOTH, false, 208, null,
+              "account CPU time (always on with cgroup v2)", bool()),
+          cpuSet("AllowedCPUs", 244, "CPUs the processes may run on, e.g. 0-3,6"),
+          cpuSet("StartupAllowedCPUs", 249, "AllowedCPUs while the system boots or shuts down"),
+          cpuSet("AllowedMemoryNodes", 244, "NUMA memory nodes the processes may use, e.g. 0"),
+          cpuSet("StartupAllowedMemoryNodes", 249,
+              "AllowedMemoryNodes while the system boots or shuts down")),
+      group("tasks",
           new Property("TasksMax", "TasksMax t | TasksMaxScale u", BOTH, false, 227, "pids",
               "maximum number of tasks (processes and threads), N, N% or infinity",
               PropertyTable::tasksMax),
           new Property("TasksAccounting", "TasksAccounting b", BOTH, false, 227, "pids",
-              "account the number of tasks", bool()),
-          new Property("IOAccounting", "IOAccounting b", BOTH, false, 230, "io",
-              "account block IO", bool()),
+              "account the number of tasks", bool())),
+      group("io",
           new Property("IOWeight", "IOWeight t", BOTH, false, 230, "io",
               "relative IO share 1-10000 (default 100)", ioWeight()),
           new Property("StartupIOWeight", "StartupIOWeight t", BOTH, false, 230, "io",
               "IOWeight while the system boots or shuts down", ioWeight()),
-          new Property("DevicePolicy", "DevicePolicy s", BOTH, false, 208, null,
-              "auto | closed | strict: which device nodes may be opened",
-              words("auto", "closed", "strict")),
-          new Property("ManagedOOMSwap", "ManagedOOMSwap s", BOTH, false, 247, null,
-              "auto | kill: let systemd-oomd kill the unit when swap runs out", words("auto", "kill")),
-          new Property("ManagedOOMMemoryPressure", "ManagedOOMMemoryPressure s", BOTH, false, 247,
-              null, "auto | kill: let systemd-oomd kill the unit under memory pressure",
-              words("auto", "kill")),
-          new Property("ManagedOOMMemoryPressureLimit", "ManagedOOMMemoryPressureLimit u", BOTH,
-              false, 247, null, "memory pressure (N%) above which systemd-oomd acts",
-              PropertyTable::pressureLimit),
-          new Property("ManagedOOMPreference", "ManagedOOMPreference s", BOTH, false, 248, null,
-              "none | avoid | omit: systemd-oomd's preference for this unit",
-              words("none", "avoid", "omit")),
+          ioDevice("IODeviceWeight", "IODeviceWeight", 230,
+              "IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 200", PropertyTable::ioDeviceWeight),
+          ioDevice("IOReadBandwidthMax", "IOReadBandwidthMax", 230,
+              "read limit on one device: DEVICE BYTES/s (base 1000: 10M = 10000000)",
+              PropertyTable::ioLimit),
+          ioDevice("IOWriteBandwidthMax", "IOWriteBandwidthMax", 230,
+              "write limit on one device: DEVICE BYTES/s (base 1000)", PropertyTable::ioLimit),
+          ioDevice("IOReadIOPSMax", "IOReadIOPSMax", 230,
+              "read operations per second on one device: DEVICE IOPS", PropertyTable::ioLimit),
+          ioDevice("IOWriteIOPSMax", "IOWriteIOPSMax", 230,
+              "write operations per second on one device: DEVICE IOPS", PropertyTable::ioLimit),
+          ioDevice("IODeviceLatencyTargetSec", "IODeviceLatencyTargetUSec", 240,
+              "IO latency target on one device: DEVICE TIME, e.g. /dev/vda 25ms",
+              PropertyTable::ioLatency),
+          new Property("IOAccounting", "IOAccounting b", BOTH, false, 230, "io",
+              "account block IO", bool())),
+      group("delegation",
           new Property("Delegate", "Delegate b | DelegateControllers as", BOTH, true, 218, null,
               "yes/no, or the controllers to hand over to the unit's processes",
               PropertyTable::delegate),
+          new Property("DelegateSubgroup", "DelegateSubgroup s", BOTH, true, 254, null,
+              "subgroup of the delegated cgroup that the processes start in, e.g. init",
+              PropertyTable::cgroupName)),
+      group("devices and network",
+          new Property("DevicePolicy", "DevicePolicy s", BOTH, false, 208, null,
+              "auto | closed | strict: which device nodes may be opened",
+              words("auto", "closed", "strict")),
+          new Property("DeviceAllow", "DeviceAllow a(ss)", BOTH, false, 208, null,
+              "a device node that may be opened: PATH [rwm], e.g. /dev/null rw",
+              PropertyTable::deviceAllow),
+          ipAccess("IPAddressAllow", "addresses the unit may talk to"),
+          ipAccess("IPAddressDeny", "addresses the unit may not talk to")),
+      group("lifecycle",
           new Property("KillMode", "KillMode s", BOTH, false, 1, null,
               "which processes stop signals reach",
               words("control-group", "mixed", "process", "none")),
@@ -122,12 +185,33 @@ final class PropertyTable {
               "stop the unit after this long", timespan("RuntimeMaxUSec")),
           new Property("TimeoutStopSec", "TimeoutStopUSec t", BOTH, false, 1, null,
               "time allowed for stopping before SIGKILL", timespan("TimeoutStopUSec")),
+          new Property("OOMPolicy", "OOMPolicy s", BOTH, true, 243, null,
+              "continue | stop | kill: what to do when the kernel OOM killer kills a process",
+              words("continue", "stop", "kill")).scopesSince(253),
+          new Property("ManagedOOMSwap", "ManagedOOMSwap s", BOTH, false, 247, null,
+              "auto | kill: let systemd-oomd kill the unit when swap runs out", words("auto", "kill")),
+          new Property("ManagedOOMMemoryPressure", "ManagedOOMMemoryPressure s", BOTH, false, 247,
+              null, "auto | kill: let systemd-oomd kill the unit under memory pressure",
+              words("auto", "kill")),
+          new Property("ManagedOOMMemoryPressureLimit", "ManagedOOMMemoryPressureLimit u", BOTH,
+              false, 247, null, "memory pressure (N%) above which systemd-oomd acts",
+              PropertyTable::pressureLimit),
+          new Property("ManagedOOMPreference", "ManagedOOMPreference s", BOTH, false, 248, null,
+              "none | avoid | omit: systemd-oomd's preference for this unit",
+              words("none", "avoid", "omit"))),
+      group("process",
           new Property("Type", "Type s", SERVICE, true, 240, null,
               "service start-up type (confine defaults to exec)",
               words("simple", "exec", "forking", "oneshot", "dbus", "notify", "notify-reload",
                   "idle")),
           new Property("RemainAfterExit", "RemainAfterExit b", SERVICE, true, 1, null,
               "keep the service active after its process exits", bool()),
+          new Property("User", "User s", BOTH, true, 1, null,
+              "user to run as (system manager); for scopes, owner of the delegated cgroup",
+              string()).scopesSince(252),
+          new Property("Group", "Group s", BOTH, true, 1, null,
+              "group to run as (system manager); for scopes, group of the delegated cgroup",
+              string()).scopesSince(252),
           new Property("Nice", "Nice i", SERVICE, true, 1, null,
               "scheduling priority -20..19", PropertyTable::nice),
           new Property("WorkingDirectory", "WorkingDirectory s", SERVICE, true, 1, null,
@@ -135,24 +219,55 @@ final class PropertyTable {
           new Property("Environment", "Environment as", SERVICE, true, 1, null,
               "environment assignments NAME=VALUE ...", PropertyTable::environment),
           new Property("UMask", "UMask u", SERVICE, true, 1, null,
-              "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask),
-          new Property("NoNewPrivileges", "NoNewPrivileges b", SERVICE, true, 187, null,
-              "forbid gaining privileges through setuid binaries or file capabilities", bool()),
+              "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask)),
+      group("resource limits",
           resourceLimit("LimitNOFILE", false, "open files"),
           resourceLimit("LimitNPROC", false, "processes of the user"),
           resourceLimit("LimitCORE", true, "core dump size"),
           resourceLimit("LimitFSIZE", true, "file size"),
           resourceLimit("LimitMEMLOCK", true, "locked memory"),
-          resourceLimit("LimitSTACK", true, "stack size"),
-          new Property("User", "User s", SERVICE, true, 1, null,
-              "user to run as (system manager)", string()),
-          new Property("Group", "Group s", SERVICE, true, 1, null,
-              "group to run as (system manager)", string()));
+          resourceLimit("LimitSTACK", true, "stack size")),
+      group("sandboxing",
+          new Property("NoNewPrivileges", "NoNewPrivileges b", SERVICE, true, 187, null,
+              "forbid gaining privileges through setuid binaries or file capabilities", bool()),
+          sandbox("PrivateTmp", 1, "private /tmp and /var/tmp"),
+          sandbox("PrivateDevices", 209, "private /dev with only pseudo-devices such as null"),
+          sandbox("PrivateNetwork", 1, "private network namespace with only loopback"),
+          sandbox("PrivateUsers", 232, "private user namespace mapping only root and the user"),
+          sandbox("PrivateIPC", 248, "private IPC namespace"),
+          sandbox("PrivateMounts", 239, "private mount namespace"),
+          new Property("ProtectSystem", "ProtectSystem s", SERVICE, true, 214, null,
+              "yes | full | strict: mount /usr, /boot (full: and /etc; strict: all) read-only",
+              PropertyTable::protectSystem),
+          new Property("ProtectHome", "ProtectHome s", SERVICE, true, 214, null,
+              "yes | read-only | tmpfs: hide or protect /home, /root and /run/user",
+              PropertyTable::protectHome),
+          sandbox("ProtectKernelTunables", 232, "read-only /proc/sys, /sys and friends"),
+          sandbox("ProtectKernelModules", 232, "forbid loading kernel modules"),
+          sandbox("ProtectKernelLogs", 244, "forbid access to the kernel log"),
+          sandbox("ProtectControlGroups", 232, "read-only /sys/fs/cgroup"),
+          sandbox("ProtectClock", 245, "forbid changing the system clock"),
+          sandbox("ProtectHostname", 242, "forbid changing the hostname"),
+          sandbox("RestrictSUIDSGID", 242, "forbid creating setuid and setgid files"),
+          sandbox("RestrictRealtime", 231, "forbid realtime scheduling"),
+          sandbox("LockPersonality", 235, "forbid changing the execution domain"),
+          sandbox("MemoryDenyWriteExecute", 231, "forbid memory both writable and executable"),
+          paths("ReadOnlyPaths", "paths mounted read-only"),
+          paths("ReadWritePaths", "paths kept writable under ProtectSystem=strict"),
+          paths("InaccessiblePaths", "paths made inaccessible")))
+      .stream().flatMap(List::stream).collect(Collectors.toUnmodifiableList());
+
+  /** The groups, in table order, for help. */
+  static final List<String> GROUPS = ALL.stream().map(Property::group).distinct().toList();
 
   private static final Map<String, Property> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(Property::name, Function.identity()));
 
   private PropertyTable() {}
+
+  private static List<Property> group(String group, Property... properties) {
+    return Arrays.stream(properties).map(p -> p.in(group)).toList();
+  }
 
   static Optional<Property> find(String name) {
     return Optional.ofNullable(BY_NAME.get(name));
@@ -219,7 +334,7 @@ final class PropertyTable {
 
   private static List<Assignment> memoryLimit(String property, String value) {
     // An empty value resets: no protection for MemoryLow/MemoryMin, no limit for the others.
-    if (value.isBlank() && (property.equals("MemoryLow") || property.equals("MemoryMin"))) {
+    if (value.isBlank() && (property.endsWith("MemoryLow") || property.equals("MemoryMin"))) {
       return List.of(new Assignment(property, "t", 0L));
     }
     return scalableLimit(property, value, v -> Values.bytes(property, v));
@@ -236,6 +351,121 @@ final class PropertyTable {
       return List.of(new Assignment(property + "Scale", "u", Values.scale(property, value, percent)));
     }
     return List.of(new Assignment(property, "t", absolute.applyAsLong(value)));
+  }
+
+  private static Property cpuSet(String name, int since, String summary) {
+    return new Property(name, name + " ay", BOTH, false, since, "cpuset",
+        summary + "; empty resets",
+        (property, value) -> List.of(new Assignment(property, "ay", Values.cpuSet(property, value))));
+  }
+
+  /** The value part of a per-device IO setting, after the device path. */
+  private interface DeviceValue {
+    long parse(String property, String amount);
+  }
+
+  /**
+   * A per-device IO setting, {@code DEVICE VALUE}, sent as {@code a(st)}. Each assignment adds a
+   * device, as in unit files; an empty value clears the list.
+   */
+  private static Property ioDevice(String name, String wireName, int since, String summary,
+      DeviceValue amount) {
+    return new Property(name, wireName + " a(st)", BOTH, false, since, "io", summary,
+        (property, value) -> {
+          if (value.isBlank()) {
+            return List.of(new Assignment(wireName, "a(st)", List.of()));
+          }
+          String[] parts = value.trim().split("\\s+", 2);
+          if (parts.length != 2 || !parts[0].startsWith("/")) {
+            throw Values.invalid(property, value, "an absolute device path and a value, e.g. /dev/vda 10M");
+          }
+          return List.of(new Assignment(wireName, "a(st)",
+              List.of(List.of(parts[0], amount.parse(property, parts[1])))));
+        });
+  }
+
+  private static long ioDeviceWeight(String property, String amount) {
+    return Values.number(property, amount, 1, 10_000);
+  }
+
+  /** Bandwidth and IOPS: base-1000 sizes, as systemd parses IO limits, or infinity. */
+  private static long ioLimit(String property, String amount) {
+    return amount.equals("infinity") ? Values.INFINITY : Values.size(property, amount, 1000);
+  }
+
+  private static long ioLatency(String property, String amount) {
+    return Values.timespanUsec(property, amount);
+  }
+
+  /** {@code PATH [rwm]}: a device node or class ({@code char-pts}, {@code block-loop}). */
+  private static List<Assignment> deviceAllow(String property, String value) {
+    if (value.isBlank()) {
+      return List.of(new Assignment(property, "a(ss)", List.of()));
+    }
+    String[] parts = value.trim().split("\\s+", 2);
+    String access = parts.length == 2 ? parts[1] : "rwm";
+    if (!(parts[0].startsWith("/dev/") || parts[0].startsWith("char-") || parts[0].startsWith("block-"))
+        || !access.matches("r?w?m?") || access.isEmpty()) {
+      throw Values.invalid(property, value,
+          "a device node (/dev/...), char-CLASS or block-CLASS, then access r, w and/or m, e.g. /dev/null rw");
+    }
+    return List.of(new Assignment(property, "a(ss)", List.of(List.of(parts[0], access))));
+  }
+
+  private static Property ipAccess(String name, String what) {
+    return new Property(name, name + " a(iayu)", BOTH, false, 235, null,
+        what + ": ADDRESS[/PREFIX] ..., any, localhost, link-local or multicast",
+        (property, value) -> List.of(new Assignment(property, "a(iayu)", Values.ipPrefixes(property, value))));
+  }
+
+  /** A cgroup name below the unit's own: one path component. */
+  private static List<Assignment> cgroupName(String property, String value) {
+    String name = value.trim();
+    if (!name.matches("[A-Za-z0-9_.@:-]+") || name.equals(".") || name.equals("..")
+        || name.startsWith("cgroup.")) {
+      throw Values.invalid(property, value, "a cgroup name such as init (no '/', not cgroup.*)");
+    }
+    return List.of(new Assignment(property, "s", name));
+  }
+
+  private static Property sandbox(String name, int since, String summary) {
+    return new Property(name, name + " b", SERVICE, true, since, null, summary, bool());
+  }
+
+  private static Property paths(String name, String summary) {
+    return new Property(name, name + " as", SERVICE, true, 231, null,
+        summary + ": absolute paths, - prefix to ignore missing ones; empty resets",
+        (property, value) -> {
+          List<String> paths = Values.words(property, value);
+          for (String path : paths) {
+            String bare = path.replaceFirst("^[-+]+", "");
+            if (!bare.startsWith("/")) {
+              throw Values.invalid(property, value, "absolute paths; '" + path + "' is not one");
+            }
+          }
+          return List.of(new Assignment(property, "as", List.copyOf(paths)));
+        });
+  }
+
+  /** yes/no as systemd prints them (booleans in any spelling), or one of the modes. */
+  private static List<Assignment> protectSystem(String property, String value) {
+    return List.of(new Assignment(property, "s", booleanOrMode(property, value, "full", "strict")));
+  }
+
+  private static List<Assignment> protectHome(String property, String value) {
+    return List.of(new Assignment(property, "s", booleanOrMode(property, value, "read-only", "tmpfs")));
+  }
+
+  private static String booleanOrMode(String property, String value, String... modes) {
+    String v = value.trim();
+    if (List.of(modes).contains(v)) {
+      return v;
+    }
+    try {
+      return Values.bool(property, v) ? "yes" : "no";
+    } catch (InvalidPropertyException e) {
+      throw Values.invalid(property, value, "yes, no, " + String.join(" or ", modes));
+    }
   }
 
   private static List<Assignment> cpuQuota(String property, String value) {

@@ -45,7 +45,7 @@ public final class ServiceSpec extends UnitSpec {
   }
 
   public Optional<String> workingDirectory() {
-    return Optional.ofNullable(properties().get("WorkingDirectory"));
+    return Optional.ofNullable(properties().get("WorkingDirectory")).map(values -> values.get(0));
   }
 
   /** Builds a {@link ServiceSpec}. */

@@ -228,7 +228,8 @@ public final class Systemd implements AutoCloseable {
       properties.add(property("CollectMode", new Variant<>("inactive-or-failed")));
     }
     for (Assignment assignment : spec.assignments()) {
-      properties.add(property(assignment.name(), variant(assignment)));
+      properties.add(property(assignment.name(),
+          WireValues.variant(assignment.value(), assignment.signature())));
     }
     return properties;
   }
@@ -263,21 +264,6 @@ public final class Systemd implements AutoCloseable {
 
   private static Object[] property(String name, Variant<?> value) {
     return new Object[] {name, value};
-  }
-
-  /** The D-Bus variant of a table assignment. */
-  static Variant<?> variant(Assignment assignment) {
-    Object value = assignment.value();
-    switch (assignment.signature()) {
-      case "t":
-        return new Variant<>(new UInt64(new BigInteger(Long.toUnsignedString((Long) value))));
-      case "u":
-        return new Variant<>(new UInt32(Integer.toUnsignedLong((Integer) value)));
-      case "as":
-        return new Variant<>(value, "as");
-      default:
-        return new Variant<>(value);
-    }
   }
 
   @Override

@@ -16,13 +16,15 @@ import java.util.Optional;
 public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
   private final String name;
   private final boolean collect;
-  private final Map<String, String> properties;
+  private final Map<String, List<String>> properties;
   private final List<Assignment> assignments;
 
   UnitSpec(Builder<?, ?> builder) {
     this.name = builder.name;
     this.collect = builder.collect;
-    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.properties));
+    Map<String, List<String>> given = new LinkedHashMap<>();
+    builder.properties.forEach((name, values) -> given.put(name, List.copyOf(values)));
+    this.properties = Collections.unmodifiableMap(given);
     List<Assignment> all = new ArrayList<>();
     builder.parsed.values().forEach(all::addAll);
     this.assignments = List.copyOf(all);
@@ -41,10 +43,11 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
   }
 
   /**
-   * The property assignments as given, by unit-file name, in the order first set (the last value
-   * of a name wins).
+   * The property assignments as given, by unit-file name, in the order first set. A list-valued
+   * property (DeviceAllow, Environment, IOReadBandwidthMax …) keeps every value, as systemd adds
+   * them up; for the others the last value wins, and an empty value resets a list.
    */
-  public Map<String, String> properties() {
+  public Map<String, List<String>> properties() {
     return properties;
   }
 
@@ -57,7 +60,7 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
     private final UnitType type;
     private String name;
     private boolean collect = true;
-    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, List<String>> properties = new LinkedHashMap<>();
     private final Map<String, List<Assignment>> parsed = new LinkedHashMap<>();
 
     Builder(UnitType type) {
@@ -80,8 +83,13 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
      */
     public B property(String name, String value) {
       List<Assignment> wire = PropertyTable.parseAssignment(name, value, type);
-      properties.put(name, value);
-      parsed.put(name, wire);
+      if (!value.isBlank() && wire.stream().allMatch(Assignment::isList) && parsed.containsKey(name)) {
+        properties.get(name).add(value);
+        parsed.get(name).addAll(wire);
+      } else {
+        properties.put(name, new ArrayList<>(List.of(value)));
+        parsed.put(name, new ArrayList<>(wire));
+      }
       return self();
     }
 

@@ -1,7 +1,13 @@
 package dev.confine;
 
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +25,15 @@ final class Values {
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTPE]?)B?");
   private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
   private static final String SIZE_SUFFIXES = "KMGTPE";
+  private static final Pattern CPU_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
+  private static final int MAX_CPUS = 8192;
+  private static final int AF_INET = 2;
+  private static final int AF_INET6 = 10;
+  private static final Map<String, List<String>> IP_KEYWORDS = Map.of(
+      "any", List.of("0.0.0.0/0", "::/0"),
+      "localhost", List.of("127.0.0.0/8", "::1/128"),
+      "link-local", List.of("169.254.0.0/16", "fe80::/64"),
+      "multicast", List.of("224.0.0.0/4", "ff00::/8"));
   private static final Map<String, Long> TIME_UNITS_USEC =
       Map.ofEntries(
           Map.entry("us", 1L), Map.entry("usec", 1L), Map.entry("µs", 1L),
@@ -48,16 +63,108 @@ final class Values {
 
   /** Bytes with an optional base-1024 suffix K, M, G, T, P, E; e.g. {@code 64M}, {@code 1.5G}. */
   static long bytes(String property, String value) {
+    return size(property, value, 1024);
+  }
+
+  /** A size with an optional suffix K, M, G, T, P, E in the given base (1024, or 1000 for IO). */
+  static long size(String property, String value, int base) {
     Matcher m = SIZE.matcher(value.trim());
     if (!m.matches()) {
       throw invalid(property, value, "a size such as 512M, 2G or 1048576");
     }
     int exponent = m.group(2).isEmpty() ? 0 : SIZE_SUFFIXES.indexOf(m.group(2)) + 1;
-    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(exponent));
+    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(base).pow(exponent));
     if (bytes.compareTo(new BigDecimal(Long.MAX_VALUE)) > 0) {
       throw invalid(property, value, "a size below 8E");
     }
     return bytes.longValue();
+  }
+
+  /**
+   * A CPU or NUMA node list such as {@code 0-3,6} or {@code 0 2}, as the little-endian bitmask
+   * systemd takes: bit j of byte i is CPU 8i+j. An empty value is the empty set.
+   */
+  static byte[] cpuSet(String property, String value) {
+    BitSet cpus = new BitSet();
+    for (String item : value.trim().split("[\\s,]+")) {
+      if (item.isEmpty()) {
+        continue;
+      }
+      Matcher m = CPU_RANGE.matcher(item);
+      if (!m.matches()) {
+        throw invalid(property, value, "CPU numbers and ranges such as 0-3,6");
+      }
+      int first = Integer.parseInt(m.group(1));
+      int last = m.group(2) == null ? first : Integer.parseInt(m.group(2));
+      if (last < first || last >= MAX_CPUS) {
+        throw invalid(property, value, "ranges FIRST-LAST with FIRST <= LAST < " + MAX_CPUS);
+      }
+      cpus.set(first, last + 1);
+    }
+    return cpus.toByteArray();
+  }
+
+  /**
+   * Address prefixes for {@code IPAddressAllow/Deny}: {@code ADDRESS[/PREFIX]} and the keywords
+   * any, localhost, link-local and multicast, as {@code (family, address bytes, prefix length)}.
+   * Host names are refused: nothing here may look anything up.
+   */
+  static List<List<Object>> ipPrefixes(String property, String value) {
+    List<List<Object>> prefixes = new ArrayList<>();
+    for (String item : words(property, value)) {
+      List<String> expanded = IP_KEYWORDS.getOrDefault(item, List.of(item));
+      for (String prefix : expanded) {
+        prefixes.add(ipPrefix(property, value, prefix));
+      }
+    }
+    return prefixes;
+  }
+
+  private static boolean isIpv4Literal(String address) {
+    if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return false;
+    }
+    return Arrays.stream(address.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+  }
+
+  /** RFC 2732's strict IPv6 literal syntax, as java.net.URI checks it without a lookup. */
+  private static boolean isIpv6Literal(String address) {
+    try {
+      return address.matches("[0-9A-Fa-f:.]+") && new URI("http://[" + address + "]/").getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static List<Object> ipPrefix(String property, String value, String prefix) {
+    int slash = prefix.indexOf('/');
+    String address = slash < 0 ? prefix : prefix.substring(0, slash);
+    boolean v6 = address.contains(":");
+    if (!(v6 ? isIpv6Literal(address) : isIpv4Literal(address))) {
+      throw invalid(property, value,
+          "IP addresses with optional /PREFIX, or any, localhost, link-local, multicast; '"
+              + prefix + "' is not one");
+    }
+    byte[] bytes;
+    try {
+      // Checked to be a literal above, so this parses it and looks nothing up.
+      bytes = InetAddress.getByName(address).getAddress();
+    } catch (UnknownHostException e) {
+      throw invalid(property, value, "valid IP addresses; '" + address + "' is not one");
+    }
+    if (v6 != (bytes.length == 16)) {
+      throw invalid(property, value, "an IPv6 address that is not IPv4-mapped; '" + address + "' is");
+    }
+    int bits = bytes.length * 8;
+    int length = bits;
+    if (slash >= 0) {
+      String digits = prefix.substring(slash + 1);
+      if (!digits.matches("\\d{1,3}") || Integer.parseInt(digits) > bits) {
+        throw invalid(property, value, "a prefix length from 0 to " + bits + " after '/'");
+      }
+      length = Integer.parseInt(digits);
+    }
+    return List.of(v6 ? AF_INET6 : AF_INET, bytes, length);
   }
 
   /** The number in {@code N%} (decimals allowed), or null when the value is not a percentage. */

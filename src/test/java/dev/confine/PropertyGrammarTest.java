@@ -91,6 +91,67 @@ class PropertyGrammarTest {
         PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
   }
 
+  /**
+   * Values with arrays and structs, compared in the text form of {@link WireValues#text}: unsigned
+   * numbers, byte arrays in hex (without trailing zero bytes), lists and structs as [a, b].
+   */
+  @ParameterizedTest(name = "{0}={1} -> {2} {3} {4}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      # property            | value            | wire name            | sig     | wire value
+      # CPU sets: bit j of byte i is CPU 8i+j.
+      AllowedCPUs           | 0-3,6            | AllowedCPUs          | ay      | 0x4f
+      AllowedCPUs           | 0 2              | AllowedCPUs          | ay      | 0x05
+      AllowedCPUs           | 8                | AllowedCPUs          | ay      | 0x0001
+      AllowedCPUs           | ""               | AllowedCPUs          | ay      | 0x
+      AllowedMemoryNodes    | 0                | AllowedMemoryNodes   | ay      | 0x01
+      StartupAllowedCPUs    | 1                | StartupAllowedCPUs   | ay      | 0x02
+      # IO sizes are base 1000.
+      IOReadBandwidthMax    | /dev/vda 10M     | IOReadBandwidthMax   | a(st)   | [[/dev/vda, 10000000]]
+      IOWriteBandwidthMax   | /dev/vda 1.5K    | IOWriteBandwidthMax  | a(st)   | [[/dev/vda, 1500]]
+      IOReadBandwidthMax    | /dev/vda infinity | IOReadBandwidthMax  | a(st)   | [[/dev/vda, 18446744073709551615]]
+      IOReadBandwidthMax    | ""               | IOReadBandwidthMax   | a(st)   | []
+      IOWriteIOPSMax        | /dev/vda 2K      | IOWriteIOPSMax       | a(st)   | [[/dev/vda, 2000]]
+      IOReadIOPSMax         | /dev/vda 100     | IOReadIOPSMax        | a(st)   | [[/dev/vda, 100]]
+      IODeviceWeight        | /dev/vda 200     | IODeviceWeight       | a(st)   | [[/dev/vda, 200]]
+      IODeviceLatencyTargetSec | /dev/vda 25ms | IODeviceLatencyTargetUSec | a(st) | [[/dev/vda, 25000]]
+      DeviceAllow           | /dev/null rw     | DeviceAllow          | a(ss)   | [[/dev/null, rw]]
+      DeviceAllow           | /dev/null        | DeviceAllow          | a(ss)   | [[/dev/null, rwm]]
+      DeviceAllow           | char-pts r       | DeviceAllow          | a(ss)   | [[char-pts, r]]
+      DeviceAllow           | ""               | DeviceAllow          | a(ss)   | []
+      # Address prefixes: (AF_INET 2 | AF_INET6 10, address bytes, prefix length).
+      IPAddressAllow        | 10.0.0.0/8       | IPAddressAllow       | a(iayu) | [[2, 0x0a, 8]]
+      IPAddressAllow        | 192.168.1.7      | IPAddressAllow       | a(iayu) | [[2, 0xc0a80107, 32]]
+      IPAddressAllow        | fe80::1/64       | IPAddressAllow       | a(iayu) | [[10, 0xfe800000000000000000000000000001, 64]]
+      IPAddressAllow        | localhost        | IPAddressAllow       | a(iayu) | [[2, 0x7f, 8], [10, 0x00000000000000000000000000000001, 128]]
+      IPAddressDeny         | any              | IPAddressDeny        | a(iayu) | [[2, 0x, 0], [10, 0x, 0]]
+      IPAddressDeny         | multicast 10.1.2.3/32 | IPAddressDeny   | a(iayu) | [[2, 0xe0, 4], [10, 0xff, 8], [2, 0x0a010203, 32]]
+      IPAddressDeny         | ""               | IPAddressDeny        | a(iayu) | []
+      DelegateSubgroup      | init             | DelegateSubgroup     | s       | init
+      OOMPolicy             | kill             | OOMPolicy            | s       | kill
+      MemoryZSwapMax        | 1G               | MemoryZSwapMax       | t       | 1073741824
+      StartupMemoryMax      | 50%              | StartupMemoryMaxScale | u      | 2147483648
+      StartupMemoryLow      | ""               | StartupMemoryLow     | t       | 0
+      StartupMemoryHigh     | ""               | StartupMemoryHigh    | t       | 18446744073709551615
+      MemoryZSwapWriteback  | no               | MemoryZSwapWriteback | b       | false
+      PrivateTmp            | yes              | PrivateTmp           | b       | true
+      ProtectKernelLogs     | on               | ProtectKernelLogs    | b       | true
+      ProtectSystem         | strict           | ProtectSystem        | s       | strict
+      ProtectSystem         | true             | ProtectSystem        | s       | yes
+      ProtectSystem         | 0                | ProtectSystem        | s       | no
+      ProtectHome           | read-only        | ProtectHome          | s       | read-only
+      ReadOnlyPaths         | /etc -/opt/x     | ReadOnlyPaths        | as      | [/etc, -/opt/x]
+      InaccessiblePaths     | ""               | InaccessiblePaths    | as      | []
+      User                  | tester           | User                 | s       | tester
+      """)
+  void compoundValueBecomesWhatSystemdRunSends(
+      String property, String value, String wireName, String signature, String wireText) {
+    List<Assignment> wire = PropertyTable.parseAssignment(property, value, UnitType.SERVICE);
+    assertEquals(1, wire.size());
+    assertEquals(wireName + " " + signature + " " + wireText,
+        wire.get(0).name() + " " + wire.get(0).signature() + " "
+            + WireValues.text(wire.get(0).value(), wire.get(0).signature()));
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
       MemoryMax        | lots
@@ -123,11 +184,34 @@ class PropertyGrammarTest {
       LimitNOFILE      | 4096:1024
       LimitNOFILE      | 1:2:3
       LimitCORE        | 1X
+      AllowedCPUs      | 3-1
+      AllowedCPUs      | a
+      AllowedCPUs      | 9000
+      IOReadBandwidthMax | vda 10M
+      IOReadBandwidthMax | /dev/vda
+      IOReadBandwidthMax | /dev/vda lots
+      IODeviceWeight   | /dev/vda 0
+      IODeviceLatencyTargetSec | /dev/vda soon
+      DeviceAllow      | /dev/null x
+      DeviceAllow      | null rw
+      IPAddressAllow   | example.com
+      IPAddressAllow   | 10.0.0.300
+      IPAddressAllow   | 10.0.0.0/33
+      IPAddressAllow   | fe80:::1
+      IPAddressAllow   | ::ffff:10.0.0.1
+      ProtectSystem    | maybe
+      ProtectHome      | strict
+      DelegateSubgroup | a/b
+      DelegateSubgroup | cgroup.procs
+      OOMPolicy        | die
+      ReadOnlyPaths    | relative
       """)
   void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
         () -> PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
-    assertTrue(e.getMessage().contains(property) && e.getMessage().contains(value), e.getMessage());
+    // A per-device value names the part after the device, the others the whole value.
+    String named = value.startsWith("/dev/") ? value.substring(value.indexOf(' ') + 1) : value;
+    assertTrue(e.getMessage().contains(property) && e.getMessage().contains(named), e.getMessage());
   }
 
   /** Resource limits go out as two properties, the hard limit and LimitXSoft, as systemd-run sends them. */
@@ -177,7 +261,9 @@ class PropertyGrammarTest {
       Nice             | 5
       WorkingDirectory | /tmp
       Environment      | A=1
-      User             | nobody
+      PrivateTmp       | yes
+      ProtectSystem    | strict
+      ReadOnlyPaths    | /etc
       UMask            | 0022
       NoNewPrivileges  | yes
       LimitNOFILE      | 1024

@@ -27,7 +27,7 @@ class UnitSpecTest {
     // A plain number is bytes, as in unit files; it once went out as KiB.
     ScopeSpec spec = ScopeSpec.builder().memoryMax(64L << 20).build();
 
-    assertEquals(Map.of("MemoryMax", "67108864"), spec.properties());
+    assertEquals(Map.of("MemoryMax", List.of("67108864")), spec.properties());
     assertEquals(List.of(new Assignment("MemoryMax", "t", 67108864L)), spec.assignments());
   }
 
@@ -65,11 +65,24 @@ class UnitSpecTest {
     ScopeSpec spec = ScopeSpec.builder()
         .property("MemoryMax", "1G").cpuQuota(50).memoryMax(64L << 20).build();
 
-    assertEquals(Map.of("MemoryMax", "67108864", "CPUQuota", "50%"), spec.properties());
+    assertEquals(Map.of("MemoryMax", List.of("67108864"), "CPUQuota", List.of("50%")),
+        spec.properties());
     assertEquals(
         List.of(new Assignment("MemoryMax", "t", 67108864L),
             new Assignment("CPUQuotaPerSecUSec", "t", 500000L)),
         spec.assignments());
+  }
+
+  @Test
+  void listPropertiesAddUpAndAnEmptyValueResetsThem() {
+    ServiceSpec.Builder builder = ServiceSpec.builder(List.of("sh"))
+        .property("DeviceAllow", "/dev/null rw").property("DeviceAllow", "/dev/zero r");
+    assertEquals(List.of("/dev/null rw", "/dev/zero r"), builder.build().properties().get("DeviceAllow"));
+    assertEquals(2, builder.build().assignments().size());
+
+    ServiceSpec reset = builder.property("DeviceAllow", "").build();
+    assertEquals(List.of(""), reset.properties().get("DeviceAllow"));
+    assertEquals(List.of(new Assignment("DeviceAllow", "a(ss)", List.of())), reset.assignments());
   }
 
   @Test
@@ -101,7 +114,7 @@ class UnitSpecTest {
   @Test
   void specIsImmutable() {
     ScopeSpec spec = ScopeSpec.builder().tasksMax(5).build();
-    assertThrows(UnsupportedOperationException.class, () -> spec.properties().put("TasksMax", "6"));
+    assertThrows(UnsupportedOperationException.class, () -> spec.properties().put("TasksMax", List.of("6")));
     assertThrows(UnsupportedOperationException.class, () -> spec.assignments().clear());
   }
 
