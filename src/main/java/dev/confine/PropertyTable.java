@@ -102,11 +102,11 @@ final class PropertyTable {
           memory("MemoryMin", 240, "hard memory protection"),
           memory("MemorySwapMax", 232, "swap limit"),
           memory("MemoryZSwapMax", 253, "limit on compressed swap (zswap) in memory"),
-          memory("StartupMemoryMax", 252, "MemoryMax while the system boots or shuts down"),
-          memory("StartupMemoryHigh", 252, "MemoryHigh while the system boots or shuts down"),
-          memory("StartupMemoryLow", 252, "MemoryLow while the system boots or shuts down"),
-          memory("StartupMemorySwapMax", 252, "MemorySwapMax while the system boots or shuts down"),
-          memory("StartupMemoryZSwapMax", 253, "MemoryZSwapMax while the system boots or shuts down"),
+          startupMemory("StartupMemoryMax", "MemoryMax"),
+          startupMemory("StartupMemoryHigh", "MemoryHigh"),
+          startupMemory("StartupMemoryLow", "MemoryLow"),
+          startupMemory("StartupMemorySwapMax", "MemorySwapMax"),
+          startupMemory("StartupMemoryZSwapMax", "MemoryZSwapMax"),
           new Property("MemoryZSwapWriteback", "MemoryZSwapWriteback b", BOTH, false, 256, "memory",
               "let zswap write compressed pages back to swap devices", bool()),
           new Property("MemoryAccounting", "MemoryAccounting b", BOTH, false, 208, "memory",
@@ -118,15 +118,16 @@ final class PropertyTable {
               "period over which CPUQuota is measured (default 100ms)",
               PropertyTable::cpuQuotaPeriod),
           new Property("CPUWeight", "CPUWeight t", BOTH, false, 231, "cpu",
-              "relative CPU share 1-10000 (default 100), or idle", PropertyTable::weight),
+              "relative CPU share 1-10000 (default 100), or idle (systemd 252+)",
+              PropertyTable::weight),
           new Property("StartupCPUWeight", "StartupCPUWeight t", BOTH, false, 231, "cpu",
               "CPUWeight while the system boots or shuts down", PropertyTable::weight),
           new Property("CPUAccounting", "CPUAccounting b", BOTH, false, 208, null,
               "account CPU time (always on with cgroup v2)", bool()),
           cpuSet("AllowedCPUs", 244, "CPUs the processes may run on, e.g. 0-3,6"),
-          cpuSet("StartupAllowedCPUs", 249, "AllowedCPUs while the system boots or shuts down"),
+          cpuSet("StartupAllowedCPUs", 250, "AllowedCPUs while the system boots or shuts down"),
           cpuSet("AllowedMemoryNodes", 244, "NUMA memory nodes the processes may use, e.g. 0"),
-          cpuSet("StartupAllowedMemoryNodes", 249,
+          cpuSet("StartupAllowedMemoryNodes", 250,
               "AllowedMemoryNodes while the system boots or shuts down")),
       group("tasks",
           new Property("TasksMax", "TasksMax t | TasksMaxScale u", BOTH, false, 227, "pids",
@@ -330,6 +331,18 @@ final class PropertyTable {
     return new Property(name, name + " t | " + name + "Scale u", BOTH, false, since, "memory",
         summary + "; bytes with K/M/G/T suffix, N% of RAM, or infinity",
         PropertyTable::memoryLimit);
+  }
+
+  /** Startup variants: systemd 254 added them without a percentage ({@code …Scale}) form. */
+  private static Property startupMemory(String name, String steady) {
+    return new Property(name, name + " t", BOTH, false, 254, "memory",
+        steady + " while the system boots or shuts down; bytes with K/M/G/T suffix or infinity",
+        (property, value) -> {
+          if (Values.percentOrNull(value) != null) {
+            throw Values.invalid(property, value, "bytes or infinity; systemd takes no percentage here");
+          }
+          return memoryLimit(property, value);
+        });
   }
 
   private static List<Assignment> memoryLimit(String property, String value) {

@@ -2,11 +2,13 @@ package dev.confine;
 
 import dev.confine.PropertyTable.Assignment;
 import java.io.IOException;
-import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -14,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.types.UInt32;
-import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,12 @@ public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
   private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
 
+  private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+
   private final SystemdBus bus;
   private Duration jobTimeout = Duration.ofSeconds(90);
+  private boolean allowUndelegated;
+  private volatile int majorVersion;
 
   private Systemd(SystemdBus bus) {
     this.bus = bus;
@@ -70,10 +75,65 @@ public final class Systemd implements AutoCloseable {
     return String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "Version"));
   }
 
-  /** The manager's major version, e.g. 257. */
+  /** The manager's major version, e.g. 257; read once per connection. */
   public int majorVersion() {
-    Matcher m = VERSION.matcher(version());
-    return m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+    if (majorVersion == 0) {
+      Matcher m = VERSION.matcher(version());
+      majorVersion = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+    }
+    return majorVersion;
+  }
+
+  /**
+   * Whether to start units whose limits need a cgroup controller the manager does not have
+   * (default false: such a start fails with {@link ControllerNotDelegatedException}, because
+   * systemd would accept the limit and silently enforce nothing).
+   */
+  public Systemd allowUndelegated(boolean allow) {
+    this.allowUndelegated = allow;
+    return this;
+  }
+
+  /**
+   * The settings of {@code spec} that this manager cannot enforce because their cgroup controller
+   * is not delegated to it; e.g. {@code IOWeight} under a user manager without {@code io}. Empty
+   * when the manager's cgroup cannot be read from here (a remote bus, cgroup v1).
+   */
+  public List<NotEnforced> preflight(UnitSpec spec) {
+    if (spec.properties().isEmpty()) {
+      return List.of();
+    }
+    String cgroup = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ControlGroup"));
+    Path dir = cgroupDirectory(cgroup);
+    Path controllers = dir.resolve("cgroup.controllers");
+    if (!Files.isReadable(controllers)) {
+      LOG.debug("cannot read {}; skipping the delegation check", controllers);
+      return List.of();
+    }
+    try {
+      Set<String> available = Set.of(Files.readString(controllers).trim().split("\\s+"));
+      String holder = dir.equals(CGROUP_ROOT) ? "the system manager" : dir.getFileName().toString();
+      return Enforcement.preflight(spec, available, holder, manager());
+    } catch (IOException e) {
+      LOG.debug("cannot read {}; skipping the delegation check", controllers, e);
+      return List.of();
+    }
+  }
+
+  /**
+   * Reads a started unit back: each value of {@code spec} as systemd stored it, and each resource
+   * setting from the unit's cgroup files ({@code memory.max}, {@code cpu.max}, {@code pids.max},
+   * {@code io.max}, {@code cpuset.cpus} …). Returns what differs; empty when all is in effect.
+   * The cgroup files are skipped when the unit has no cgroup any more or it is not visible here.
+   */
+  public List<NotEnforced> verify(String unit, UnitSpec spec) {
+    Map<String, Object> stored = bus.properties(unitPath(unit), spec.type().dbusInterface());
+    String cgroup = String.valueOf(stored.getOrDefault("ControlGroup", ""));
+    return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : cgroupDirectory(cgroup));
+  }
+
+  private static Path cgroupDirectory(String cgroup) {
+    return cgroup.isEmpty() || cgroup.equals("/") ? CGROUP_ROOT : CGROUP_ROOT.resolve(cgroup.substring(1));
   }
 
   /**
@@ -194,7 +254,7 @@ public final class Systemd implements AutoCloseable {
         changes.drainPermits();
       }
     }
-    Map<String, Object> service = bus.properties(path, SystemdBus.SERVICE);
+    Map<String, Object> service = bus.properties(path, UnitType.SERVICE.dbusInterface());
     int code = ((Number) service.getOrDefault("ExecMainCode", 0)).intValue();
     int status = ((Number) service.getOrDefault("ExecMainStatus", 0)).intValue();
     return new ServiceExit(unit, String.valueOf(service.get("Result")), exitCodeName(code), status);
@@ -235,6 +295,13 @@ public final class Systemd implements AutoCloseable {
   }
 
   private String startUnit(UnitSpec spec, List<Object[]> properties) {
+    requireSupported(spec);
+    if (!allowUndelegated) {
+      List<NotEnforced> findings = preflight(spec);
+      if (!findings.isEmpty()) {
+        throw new ControllerNotDelegatedException(findings);
+      }
+    }
     String name = spec.name().orElseGet(() -> UnitNames.generate(spec.type()));
     bus.subscribe();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
@@ -247,11 +314,24 @@ public final class Systemd implements AutoCloseable {
     return name;
   }
 
+  /** Refuses, before sending anything, properties newer than this manager. */
+  private void requireSupported(UnitSpec spec) {
+    int version = majorVersion();
+    for (String name : spec.properties().keySet()) {
+      int since = PropertyTable.require(name).since(spec.type());
+      if (version > 0 && version < since) {
+        throw new UnsupportedPropertyException(name + " needs systemd " + since + " or later"
+            + (spec.type() == UnitType.SCOPE ? " for scopes" : "") + "; the " + manager().description()
+            + " runs systemd " + version + ". Nothing was started.");
+      }
+    }
+  }
+
   private String jobFailure(String unit, String result, UnitType type) {
     StringBuilder message = new StringBuilder("starting " + unit + " failed (job result: " + result + ")");
     if (type == UnitType.SERVICE) {
       try {
-        Map<String, Object> service = bus.properties(unitPath(unit), SystemdBus.SERVICE);
+        Map<String, Object> service = bus.properties(unitPath(unit), UnitType.SERVICE.dbusInterface());
         message.append("; the service ended with result ").append(service.get("Result"))
             .append(", status ").append(service.get("ExecMainStatus"));
       } catch (SystemdException e) {

@@ -36,7 +36,6 @@ final class SystemdBus implements AutoCloseable {
   static final String MANAGER_PATH = "/org/freedesktop/systemd1";
   static final String MANAGER = "org.freedesktop.systemd1.Manager";
   static final String UNIT = "org.freedesktop.systemd1.Unit";
-  static final String SERVICE = "org.freedesktop.systemd1.Service";
   private static final String PROPERTIES = "org.freedesktop.DBus.Properties";
 
   /** systemd's own D-Bus method timeout. */

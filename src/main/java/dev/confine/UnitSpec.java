@@ -18,6 +18,7 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
   private final boolean collect;
   private final Map<String, List<String>> properties;
   private final List<Assignment> assignments;
+  private final Map<String, List<Assignment>> assignmentsByProperty;
 
   UnitSpec(Builder<?, ?> builder) {
     this.name = builder.name;
@@ -25,9 +26,10 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
     Map<String, List<String>> given = new LinkedHashMap<>();
     builder.properties.forEach((name, values) -> given.put(name, List.copyOf(values)));
     this.properties = Collections.unmodifiableMap(given);
-    List<Assignment> all = new ArrayList<>();
-    builder.parsed.values().forEach(all::addAll);
-    this.assignments = List.copyOf(all);
+    Map<String, List<Assignment>> byProperty = new LinkedHashMap<>();
+    builder.parsed.forEach((property, wire) -> byProperty.put(property, List.copyOf(wire)));
+    this.assignmentsByProperty = Collections.unmodifiableMap(byProperty);
+    this.assignments = byProperty.values().stream().flatMap(List::stream).toList();
   }
 
   abstract UnitType type();
@@ -53,6 +55,11 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
 
   List<Assignment> assignments() {
     return assignments;
+  }
+
+  /** What one property, by unit-file name, is sent as. */
+  List<Assignment> assignmentsOf(String property) {
+    return assignmentsByProperty.getOrDefault(property, List.of());
   }
 
   /** Common builder: each setter validates at once and throws {@link InvalidPropertyException}. */

@@ -214,6 +214,12 @@ final class FakeSystemd implements AutoCloseable {
     }
 
     @Override
+    public String getControlGroup() {
+      // No such directory: confine skips the delegation check, as on a remote bus.
+      return "/confine-fake-manager";
+    }
+
+    @Override
     public String getObjectPath() {
       return SystemdBus.MANAGER_PATH;
     }
@@ -229,6 +235,9 @@ final class FakeSystemd implements AutoCloseable {
 
     @DBusBoundProperty(name = "Version")
     String getVersion();
+
+    @DBusBoundProperty(name = "ControlGroup")
+    String getControlGroup();
 
     /** JobRemoved(u id, o job, s unit, s result). */
     class JobRemoved extends DBusSignal {

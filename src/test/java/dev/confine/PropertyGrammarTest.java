@@ -129,7 +129,7 @@ class PropertyGrammarTest {
       DelegateSubgroup      | init             | DelegateSubgroup     | s       | init
       OOMPolicy             | kill             | OOMPolicy            | s       | kill
       MemoryZSwapMax        | 1G               | MemoryZSwapMax       | t       | 1073741824
-      StartupMemoryMax      | 50%              | StartupMemoryMaxScale | u      | 2147483648
+      StartupMemoryMax      | 512M             | StartupMemoryMax     | t       | 536870912
       StartupMemoryLow      | ""               | StartupMemoryLow     | t       | 0
       StartupMemoryHigh     | ""               | StartupMemoryHigh    | t       | 18446744073709551615
       MemoryZSwapWriteback  | no               | MemoryZSwapWriteback | b       | false
@@ -185,6 +185,7 @@ class PropertyGrammarTest {
       LimitNOFILE      | 1:2:3
       LimitCORE        | 1X
       AllowedCPUs      | 3-1
+      StartupMemoryMax | 50%
       AllowedCPUs      | a
       AllowedCPUs      | 9000
       IOReadBandwidthMax | vda 10M

@@ -1,0 +1,290 @@
+package dev.confine;
+
+import dev.confine.PropertyTable.Assignment;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.freedesktop.dbus.Struct;
+
+/**
+ * Whether what a spec asks for is really enforced: before the start, against the controllers the
+ * manager can hand out; after it, against what systemd stored and what cgroupfs says.
+ */
+final class Enforcement {
+  /** The cgroup v2 controllers that limits depend on. */
+  private static final Set<String> LIMIT_CONTROLLERS = Set.of("cpu", "cpuset", "io", "memory", "pids");
+  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final long PAGE = 4096;
+  private static final long DEFAULT_CPU_PERIOD_USEC = 100_000;
+
+  private Enforcement() {}
+
+  /**
+   * The settings of {@code spec} whose controller is not in {@code available}, the controllers
+   * of the manager's own cgroup ({@code holder}, e.g. user@1000.service).
+   */
+  static List<NotEnforced> preflight(UnitSpec spec, Set<String> available, String holder,
+      Manager manager) {
+    List<NotEnforced> findings = new ArrayList<>();
+    spec.properties().forEach((name, values) -> {
+      String value = String.join(" ", values);
+      for (String controller : controllersNeeded(name, spec.assignmentsOf(name))) {
+        if (!available.contains(controller)) {
+          findings.add(new NotEnforced(name, value, "controller " + controller + " is not delegated to "
+              + holder + " (it has: " + String.join(" ", available.stream().sorted().toList()) + "); "
+              + delegationHint(manager)));
+        }
+      }
+    });
+    return findings;
+  }
+
+  private static List<String> controllersNeeded(String name, List<Assignment> assignments) {
+    List<String> needed = new ArrayList<>();
+    String controller = PropertyTable.require(name).controller();
+    if (controller != null && LIMIT_CONTROLLERS.contains(controller)) {
+      needed.add(controller);
+    }
+    for (Assignment assignment : assignments) {
+      if (assignment.name().equals("DelegateControllers")) {
+        ((List<?>) assignment.value()).stream().map(String::valueOf)
+            .filter(LIMIT_CONTROLLERS::contains).forEach(needed::add);
+      }
+    }
+    return needed;
+  }
+
+  private static String delegationHint(Manager manager) {
+    return manager == Manager.USER
+        ? "delegate it with units/user@.service.d/delegate.conf from confine's sources, installed in"
+            + " /etc/systemd/system/user@.service.d/, then systemctl daemon-reload and restart"
+            + " user@UID.service (or log in again)"
+        : "the kernel does not offer it in this cgroup";
+  }
+
+  /**
+   * Compares a started unit with its spec: each sent value with what systemd {@code stored}
+   * (the unit's properties), and each resource setting with the unit's cgroup files.
+   */
+  static List<NotEnforced> verify(UnitSpec spec, Map<String, Object> stored, Path cgroup) {
+    List<NotEnforced> findings = new ArrayList<>();
+    spec.properties().forEach((name, values) -> {
+      String value = String.join(" ", values);
+      String problem = storedMismatch(spec.assignmentsOf(name), stored);
+      if (problem == null && cgroup != null && Files.isDirectory(cgroup)) {
+        problem = cgroupMismatch(name, stored, cgroup);
+      }
+      if (problem != null) {
+        findings.add(new NotEnforced(name, value, problem));
+      }
+    });
+    return findings;
+  }
+
+  /** The first sent value systemd reports differently, or null. Lists compare as sets. */
+  private static String storedMismatch(List<Assignment> sent, Map<String, Object> stored) {
+    for (String wireName : sent.stream().map(Assignment::name).distinct().toList()) {
+      if (!stored.containsKey(wireName)) {
+        continue; // write-only forms such as MemoryMaxScale
+      }
+      List<Assignment> forName = sent.stream().filter(a -> a.name().equals(wireName)).toList();
+      String expected;
+      String actual = WireValues.text(stored.get(wireName));
+      if (forName.get(0).isList()) {
+        expected = forName.stream()
+            .flatMap(a -> ((List<?>) a.value()).stream().map(e -> WireValues.text(List.of(e), a.signature())))
+            .sorted().collect(Collectors.joining());
+        actual = elements(stored.get(wireName)).stream().map(e -> WireValues.text(List.of(e)))
+            .sorted().collect(Collectors.joining());
+      } else {
+        Assignment last = forName.get(forName.size() - 1);
+        expected = WireValues.text(last.value(), last.signature());
+      }
+      if (!expected.equals(actual)) {
+        return "systemd stored " + wireName + "=" + WireValues.text(stored.get(wireName))
+            + " instead of " + expected;
+      }
+    }
+    return null;
+  }
+
+  private static String cgroupMismatch(String name, Map<String, Object> stored, Path cgroup) {
+    switch (name) {
+      case "MemoryMax": return memory(cgroup, "memory.max", stored.get(name));
+      case "MemoryHigh": return memory(cgroup, "memory.high", stored.get(name));
+      case "MemoryLow": return memory(cgroup, "memory.low", stored.get(name));
+      case "MemoryMin": return memory(cgroup, "memory.min", stored.get(name));
+      case "MemorySwapMax": return memory(cgroup, "memory.swap.max", stored.get(name));
+      case "MemoryZSwapMax": return memory(cgroup, "memory.zswap.max", stored.get(name));
+      case "TasksMax": return expectFile(cgroup, "pids.max", limitText(stored.get(name)));
+      case "CPUQuota":
+      case "CPUQuotaPeriodSec":
+        return expectFile(cgroup, "cpu.max",
+            cpuMax(unsigned(stored.get("CPUQuotaPerSecUSec")), unsigned(stored.get("CPUQuotaPeriodUSec"))));
+      case "CPUWeight": {
+        BigInteger weight = unsigned(stored.get(name));
+        return weight.signum() == 0 ? expectFile(cgroup, "cpu.idle", "1")
+            : expectFile(cgroup, "cpu.weight", weight.equals(UINT64_MAX) ? "100" : weight.toString());
+      }
+      case "IOWeight": {
+        BigInteger weight = unsigned(stored.get(name));
+        return expectLine(cgroup, "io.weight", "default " + (weight.equals(UINT64_MAX) ? "100" : weight));
+      }
+      case "IODeviceWeight": return perDevice(cgroup, "io.weight", stored.get(name), "");
+      case "IOReadBandwidthMax": return perDevice(cgroup, "io.max", stored.get(name), "rbps=");
+      case "IOWriteBandwidthMax": return perDevice(cgroup, "io.max", stored.get(name), "wbps=");
+      case "IOReadIOPSMax": return perDevice(cgroup, "io.max", stored.get(name), "riops=");
+      case "IOWriteIOPSMax": return perDevice(cgroup, "io.max", stored.get(name), "wiops=");
+      case "IODeviceLatencyTargetSec":
+        return perDevice(cgroup, "io.latency", stored.get("IODeviceLatencyTargetUSec"), "target=");
+      case "AllowedCPUs": return cpuSet(cgroup, "cpuset.cpus", stored.get(name));
+      case "AllowedMemoryNodes": return cpuSet(cgroup, "cpuset.mems", stored.get(name));
+      default: return null;
+    }
+  }
+
+  /** The kernel keeps memory limits in pages: it rounds a byte value down to one. */
+  private static String memory(Path cgroup, String file, Object stored) {
+    BigInteger bytes = unsigned(stored);
+    String expected = bytes.equals(UINT64_MAX) ? "max"
+        : bytes.subtract(bytes.mod(BigInteger.valueOf(PAGE))).toString();
+    return expectFile(cgroup, file, expected);
+  }
+
+  /** What systemd writes to cpu.max: quota for the (clamped) period, at least 1 ms. */
+  static String cpuMax(BigInteger quotaPerSec, BigInteger period) {
+    if (quotaPerSec.equals(UINT64_MAX)) {
+      return "max " + DEFAULT_CPU_PERIOD_USEC;
+    }
+    long periodUsec = period.equals(UINT64_MAX) ? DEFAULT_CPU_PERIOD_USEC : period.longValueExact();
+    long quota = quotaPerSec.longValueExact();
+    periodUsec = Math.max(periodUsec, 1_000);
+    periodUsec = Math.max(periodUsec, quota == 0 ? periodUsec : 1_000L * 1_000_000L / quota);
+    periodUsec = Math.min(periodUsec, 1_000_000);
+    long quotaUsec = Math.max(
+        BigInteger.valueOf(quota).multiply(BigInteger.valueOf(periodUsec))
+            .divide(BigInteger.valueOf(1_000_000)).longValueExact(), 1_000);
+    return quotaUsec + " " + periodUsec;
+  }
+
+  private static String perDevice(Path cgroup, String file, Object stored, String key) {
+    for (Object entry : elements(stored)) {
+      List<?> fields = fields(entry);
+      String device;
+      try {
+        device = deviceNumber(Path.of(String.valueOf(fields.get(0))));
+      } catch (IOException e) {
+        return "cannot find the device " + fields.get(0) + ": " + e.getMessage();
+      }
+      BigInteger amount = unsigned(fields.get(1));
+      String expected = key + (amount.equals(UINT64_MAX) ? "max" : amount.toString());
+      String line = readFile(cgroup.resolve(file)).lines()
+          .filter(l -> l.startsWith(device + " ")).findFirst().orElse(null);
+      if (line == null || !List.of(line.split(" ")).contains(key.isEmpty() ? amount.toString() : expected)) {
+        return cgroup.resolve(file) + " has " + (line == null ? "no line for " + device : "'" + line + "'")
+            + ", expected " + device + " " + expected;
+      }
+    }
+    return null;
+  }
+
+  /** MAJ:MIN of a block device node. */
+  private static String deviceNumber(Path node) throws IOException {
+    long rdev = ((Number) Files.getAttribute(node, "unix:rdev")).longValue();
+    long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+    long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+    return major + ":" + minor;
+  }
+
+  private static String cpuSet(Path cgroup, String file, Object stored) {
+    BitSet expected = BitSet.valueOf(bytes(stored));
+    Path path = cgroup.resolve(file);
+    if (!Files.exists(path)) {
+      return missing(path);
+    }
+    String actual = readFile(path).trim();
+    BitSet effective = new BitSet();
+    for (String item : actual.split("[\\s,]+")) {
+      if (!item.isEmpty()) {
+        String[] range = item.split("-");
+        effective.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
+      }
+    }
+    return effective.equals(expected) ? null : path + " reads '" + actual + "'";
+  }
+
+  private static String expectFile(Path cgroup, String file, String expected) {
+    Path path = cgroup.resolve(file);
+    if (!Files.exists(path)) {
+      return missing(path);
+    }
+    String actual = readFile(path).trim();
+    return actual.equals(expected) ? null : path + " reads '" + actual + "', expected '" + expected + "'";
+  }
+
+  private static String expectLine(Path cgroup, String file, String expected) {
+    Path path = cgroup.resolve(file);
+    if (!Files.exists(path)) {
+      return missing(path);
+    }
+    return readFile(path).lines().anyMatch(expected::equals) ? null
+        : path + " has no line '" + expected + "'";
+  }
+
+  private static String missing(Path path) {
+    String controller = path.getFileName().toString().split("\\.")[0];
+    return path + " does not exist: the " + controller + " controller is not enabled for the unit";
+  }
+
+  private static String readFile(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String limitText(Object stored) {
+    BigInteger value = unsigned(stored);
+    return value.equals(UINT64_MAX) ? "max" : value.toString();
+  }
+
+  private static BigInteger unsigned(Object value) {
+    return new BigInteger(WireValues.text(value));
+  }
+
+  /** The elements of an array as dbus-java returns it. */
+  private static List<?> elements(Object value) {
+    if (value instanceof Object[] array) {
+      return List.of(array);
+    }
+    return value instanceof List<?> list ? list : List.of();
+  }
+
+  /** The fields of a struct as dbus-java returns it. */
+  private static List<?> fields(Object value) {
+    if (value instanceof Struct struct) {
+      return List.of(struct.getParameters());
+    }
+    return elements(value);
+  }
+
+  private static byte[] bytes(Object value) {
+    if (value instanceof byte[] array) {
+      return array;
+    }
+    List<?> list = elements(value);
+    byte[] array = new byte[list.size()];
+    for (int i = 0; i < array.length; i++) {
+      array[i] = ((Number) list.get(i)).byteValue();
+    }
+    return array;
+  }
+}
