@@ -3,6 +3,7 @@ package dev.confine.cli;
 import dev.confine.InvalidPropertyException;
 import dev.confine.JobFailedException;
 import dev.confine.Manager;
+import dev.confine.NotEnforced;
 import dev.confine.PropertyInfo;
 import dev.confine.ScopeSpec;
 import dev.confine.ScopedProcess;
@@ -14,9 +15,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -83,15 +87,21 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print no informational messages.")
   boolean quiet;
 
+  @Option(names = "--allow-undelegated",
+      description = "Start even if a limit needs a cgroup controller the manager lacks (warns).")
+  boolean allowUndelegated;
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*",
       description = "The command line to run (everything after the options, or after --).")
   List<String> command = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    if (properties.contains("help")) {
-      printPropertyHelp();
-      return 0;
+    for (String property : properties) {
+      if (property.equals("help") || property.startsWith("help=")) {
+        printPropertyHelp(property.equals("help") ? null : property.substring("help=".length()));
+        return 0;
+      }
     }
     validate();
     Manager manager = system ? Manager.SYSTEM : user ? Manager.USER : Manager.forCurrentUser();
@@ -168,9 +178,12 @@ final class RunCommand implements Callable<Integer> {
       throws IOException, InterruptedException {
     try (SignalForwarding forwarding = SignalForwarding.install();
         Systemd systemd = Systemd.connect(manager)) {
+      Set<String> warned = preflight(systemd, scopeSpec);
       ScopedProcess process = systemd.launch(scopeSpec, payload, started -> {
         forwarding.forwardTo(started.process());
         info("Running scope as unit: " + started.unit());
+        // Before the payload's first instruction, so the warning comes before its output.
+        readBack(systemd, started.unit(), scopeSpec, warned);
       });
       // The connection stays open while the payload runs: it pins the scope (AddRef).
       return process.waitFor();
@@ -179,10 +192,12 @@ final class RunCommand implements Callable<Integer> {
 
   private int runService(Manager manager, ServiceSpec serviceSpec) throws InterruptedException {
     try (Systemd systemd = Systemd.connect(manager)) {
+      Set<String> warned = preflight(systemd, serviceSpec);
       String name;
       ServiceExit exit = null;
       try {
         name = systemd.start(serviceSpec);
+        readBack(systemd, name, serviceSpec, warned);
       } catch (JobFailedException e) {
         // A command that ends at once can end before systemd finishes the start job; with --wait
         // that is an outcome to report like any other, not a failure to start.
@@ -208,6 +223,38 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * With --allow-undelegated, warns about limits that will not be enforced and lets the start go
+   * ahead; returns the properties warned about. Without it, the library refuses such a start.
+   */
+  private Set<String> preflight(Systemd systemd, UnitSpec unitSpec) {
+    if (!allowUndelegated) {
+      return Set.of();
+    }
+    systemd.allowUndelegated(true);
+    Set<String> warned = new HashSet<>();
+    for (NotEnforced finding : systemd.preflight(unitSpec)) {
+      warn(finding.toString());
+      warned.add(finding.property());
+    }
+    return warned;
+  }
+
+  /** Warns about every setting that systemd or cgroupfs shows not in effect. */
+  private void readBack(Systemd systemd, String unit, UnitSpec unitSpec, Set<String> warned) {
+    for (NotEnforced finding : systemd.verify(unit, unitSpec)) {
+      if (!warned.contains(finding.property())) {
+        warn(finding.toString());
+      }
+    }
+  }
+
+  private void warn(String line) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("confine: warning: " + line);
+    err.flush();
+  }
+
   private void info(String line) {
     if (!quiet) {
       PrintWriter err = spec.commandLine().getErr();
@@ -216,16 +263,37 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code -p help}: every property confine knows, from its property table. */
-  private void printPropertyHelp() {
+  /** {@code -p help}: the property table by group; {@code -p help=NAME}: one property. */
+  private void printPropertyHelp(String name) {
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%-18s %-8s %-8s %-6s %s%n", "PROPERTY", "UNITS", "NEEDS", "SINCE", "MEANING");
+    if (name != null) {
+      PropertyInfo p = PropertyInfo.named(name);
+      out.printf("%s (%s)%n  %s%n", p.name(), p.group(), p.summary());
+      out.printf("  units:      %s%n", String.join(", ", new TreeSet<>(p.unitTypes())));
+      out.printf("  D-Bus:      %s%n", p.wire());
+      out.printf("  systemd:    %s%n", p.sinceSystemd() == p.scopesSinceSystemd() ? "v" + p.sinceSystemd()
+          : "v" + p.sinceSystemd() + " for services, v" + p.scopesSinceSystemd() + " for scopes");
+      out.printf("  controller: %s%n", p.controller().orElse("none"));
+      out.printf("  settable:   %s%n", p.creationOnly() ? "at creation only" : "at creation and later");
+      out.flush();
+      return;
+    }
+    String group = null;
     for (PropertyInfo property : PropertyInfo.all()) {
+      if (!property.group().equals(group)) {
+        out.printf("%s%s:%n", group == null ? "" : "\n", property.group());
+        group = property.group();
+      }
       String units = property.unitTypes().size() == 2 ? "both" : property.unitTypes().iterator().next();
-      out.printf("%-18s %-8s %-8s %-6s %s%s%n", property.name(), units,
-          property.controller().orElse("-"), "v" + property.sinceSystemd(), property.summary(),
+      String since = property.sinceSystemd() == property.scopesSinceSystemd()
+          ? "v" + property.sinceSystemd()
+          : "v" + property.sinceSystemd() + "/" + property.scopesSinceSystemd();
+      out.printf("  %-29s %-7s %-6s %-8s %s%s%n", property.name(), units,
+          property.controller().orElse("-"), since, property.summary(),
           property.creationOnly() ? " (at creation only)" : "");
     }
+    out.printf("%nUNITS: scope, service or both; then the controller needed and the first systemd"
+        + " version (service/scope where they differ).%nconfine run -p help=NAME tells more about one property.%n");
     out.flush();
   }
 

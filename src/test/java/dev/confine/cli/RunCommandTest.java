@@ -58,10 +58,35 @@ class RunCommandTest {
   void propertyHelpListsTheTable() {
     assertEquals(0, confine("run", "-p", "help"));
     String help = out.toString();
-    assertTrue(help.startsWith("PROPERTY"), help);
-    for (String property : new String[] {"MemoryMax", "CPUQuota", "TasksMax", "Delegate", "Slice"}) {
-      assertTrue(help.contains("\n" + property + " "), property + " missing from\n" + help);
+    assertTrue(help.startsWith("unit:\n"), help);
+    for (String group : new String[] {"memory", "cpu", "tasks", "io", "delegation", "sandboxing"}) {
+      assertTrue(help.contains("\n" + group + ":\n"), group + " missing from\n" + help);
     }
+    for (String property : new String[] {"MemoryMax", "CPUQuota", "TasksMax", "Delegate", "Slice",
+        "AllowedCPUs", "IOReadBandwidthMax", "PrivateTmp"}) {
+      assertTrue(help.contains("\n  " + property + " "), property + " missing from\n" + help);
+    }
+    assertTrue(help.contains("v243/253"), "OOMPolicy's versions for services and scopes:\n" + help);
+  }
+
+  @Test
+  void propertyHelpForOneName() {
+    assertEquals(0, confine("run", "-p", "help=IOReadBandwidthMax"));
+    assertEquals("""
+        IOReadBandwidthMax (io)
+          read limit on one device: DEVICE BYTES/s (base 1000: 10M = 10000000)
+          units:      scope, service
+          D-Bus:      IOReadBandwidthMax a(st)
+          systemd:    v230
+          controller: io
+          settable:   at creation and later
+        """, out.toString());
+  }
+
+  @Test
+  void propertyHelpForAMisspeltNameSuggests() {
+    assertEquals(1, confine("run", "-p", "help=IOReadBandwithMax"));
+    assertTrue(err.toString().contains("did you mean IOReadBandwidthMax?"), err::toString);
   }
 
   @Test
