@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real-systemd suite in the test VM for each SUITE (default: bookworm trixie) and checks
-# the JUnit reports the guest left: every suite must have run its tests as root and as the
-# unprivileged user, with no failure, error or skipped test. Needs `mvn package` done first.
+# the JUnit reports the guest left: every suite must have run its tests as root, as the
+# unprivileged user, and as that user again with io and cpuset delegated, with no failure, error
+# or skipped test. Needs `mvn package` done first.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 project=$(cd "$here/../../.." && pwd)
@@ -19,7 +20,7 @@ for suite in "${suites[@]}"; do
   if grep -aE "left behind \([a-z ]*\): [1-9]" "$results/console.log" >/dev/null; then
     echo "vm[$suite]: the tests left things behind"; status=1; failed=$((failed + 1))
   fi
-  for who in root tester; do
+  for who in root tester tester-delegated; do
     report="$results/TEST-junit-jupiter-$who.xml"
     if [ ! -f "$report" ]; then
       echo "vm[$suite/$who]: no test report (see $results/console.log)"; status=1; failed=$((failed + 1)); continue

@@ -34,16 +34,29 @@ if [ -f "$results/command" ]; then
     log "as $who: exit status $status"
   done
 else
-  junit=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project
-         -jar $project/target/vm-lib/junit-console.jar execute --disable-banner
-         --details=tree --class-path "$project/target/test-classes:$project/target/confine.jar"
-         --select-package dev.confine --include-tag vm)
-  for who in root tester; do
+  java=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project)
+  launcher=(-jar $project/target/vm-lib/junit-console.jar execute --disable-banner
+            --details=tree --class-path "$project/target/test-classes:$project/target/confine.jar"
+            --select-package dev.confine)
+  for who in root tester tester-delegated; do
     rm -rf /tmp/reports-$who
+    if [ $who = tester-delegated ]; then
+      mkdir -p /run/systemd/system/user@.service.d
+      cp "$project/units/user@.service.d/delegate.conf" /run/systemd/system/user@.service.d/
+      systemctl daemon-reload && systemctl restart user@1000.service
+      for _ in $(seq 300); do
+        [ -S /run/user/1000/bus ] && systemctl is-active -q user@1000.service && break; sleep 0.2
+      done
+      log "user controllers with delegate.conf:" \
+        "$(cat /sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers)"
+      run=("${java[@]}" -Dconfine.vm.delegation-extended=true "${launcher[@]}" --include-tag vm-delegated)
+    else
+      run=("${java[@]}" "${launcher[@]}" --include-tag vm)
+    fi
     log "running the vm tests as $who"
     start=$(date +%s)
-    if [ $who = root ]; then (cd /tmp && "${junit[@]}" --reports-dir /tmp/reports-$who); else
-      as_user bash -c "cd /tmp && $(printf '%q ' "${junit[@]}") --reports-dir /tmp/reports-$who"; fi
+    if [ $who = root ]; then (cd /tmp && "${run[@]}" --reports-dir /tmp/reports-$who); else
+      as_user bash -c "cd /tmp && $(printf '%q ' "${run[@]}") --reports-dir /tmp/reports-$who"; fi
     log "vm tests as $who: exit status $? in $(( $(date +%s) - start )) s"
     for report in /tmp/reports-$who/TEST-*.xml; do
       [ -f "$report" ] && cp "$report" "$results/$(basename "$report" .xml)-$who.xml"

@@ -14,6 +14,8 @@ public class ControllerNotDelegatedException extends SystemdException {
 
   public ControllerNotDelegatedException(List<NotEnforced> findings) {
     super(findings.stream().map(NotEnforced::toString).collect(Collectors.joining("; "))
+        + ". To fix: " + findings.stream().map(NotEnforced::remedy).distinct()
+            .collect(Collectors.joining("; "))
         + ". Nothing was started; to start anyway without these limits, allow undelegated"
         + " controllers (confine run --allow-undelegated).");
     this.findings = List.copyOf(findings);

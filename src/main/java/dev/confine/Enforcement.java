@@ -38,8 +38,8 @@ final class Enforcement {
       for (String controller : controllersNeeded(name, spec.assignmentsOf(name))) {
         if (!available.contains(controller)) {
           findings.add(new NotEnforced(name, value, "controller " + controller + " is not delegated to "
-              + holder + " (it has: " + String.join(" ", available.stream().sorted().toList()) + "); "
-              + delegationHint(manager)));
+              + holder + " (it has: " + String.join(" ", available.stream().sorted().toList()) + ")",
+              delegationHint(manager)));
         }
       }
     });
@@ -63,10 +63,10 @@ final class Enforcement {
 
   private static String delegationHint(Manager manager) {
     return manager == Manager.USER
-        ? "delegate it with units/user@.service.d/delegate.conf from confine's sources, installed in"
-            + " /etc/systemd/system/user@.service.d/, then systemctl daemon-reload and restart"
-            + " user@UID.service (or log in again)"
-        : "the kernel does not offer it in this cgroup";
+        ? "delegate the controllers to user managers with units/user@.service.d/delegate.conf from"
+            + " confine's sources, installed in /etc/systemd/system/user@.service.d/, then systemctl"
+            + " daemon-reload and restart user@UID.service (or log in again)"
+        : "none from confine: the kernel does not offer the controller here";
   }
 
   /**
@@ -82,7 +82,7 @@ final class Enforcement {
         problem = cgroupMismatch(name, stored, cgroup);
       }
       if (problem != null) {
-        findings.add(new NotEnforced(name, value, problem));
+        findings.add(new NotEnforced(name, value, problem, ""));
       }
     });
     return findings;
@@ -185,6 +185,9 @@ final class Enforcement {
       }
       BigInteger amount = unsigned(fields.get(1));
       String expected = key + (amount.equals(UINT64_MAX) ? "max" : amount.toString());
+      if (!Files.exists(cgroup.resolve(file))) {
+        return missing(cgroup.resolve(file));
+      }
       String line = readFile(cgroup.resolve(file)).lines()
           .filter(l -> l.startsWith(device + " ")).findFirst().orElse(null);
       if (line == null || !List.of(line.split(" ")).contains(key.isEmpty() ? amount.toString() : expected)) {
@@ -240,7 +243,8 @@ final class Enforcement {
 
   private static String missing(Path path) {
     String controller = path.getFileName().toString().split("\\.")[0];
-    return path + " does not exist: the " + controller + " controller is not enabled for the unit";
+    return path + " does not exist: the " + controller
+        + " controller is not enabled for the unit, or the kernel lacks this interface";
   }
 
   private static String readFile(Path path) {

@@ -6,9 +6,11 @@ package dev.confine;
  *
  * @param property the unit-file property name, e.g. {@code IOWeight}
  * @param value the value as given
- * @param reason what is wrong and, where there is one, what to do
+ * @param reason what is wrong
+ * @param remedy what to do about it, or empty when confine knows no fix
  */
-public record NotEnforced(String property, String value, String reason) {
+public record NotEnforced(String property, String value, String reason, String remedy) {
+  /** {@code NAME=VALUE is not in effect: REASON}, without the remedy. */
   @Override
   public String toString() {
     return property + "=" + value + " is not in effect: " + reason;

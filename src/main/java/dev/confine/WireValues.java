@@ -103,6 +103,14 @@ final class WireValues {
     if (value instanceof Object[] array) {
       return text(List.of(array));
     }
+    if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(Byte.class::isInstance)) {
+      // dbus-java returns some ay values as a List of Byte.
+      byte[] bytes = new byte[list.size()];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (Byte) list.get(i);
+      }
+      return text(bytes);
+    }
     if (value instanceof List<?> list) {
       List<String> items = list.stream().map(WireValues::text).toList();
       return items.toString();

@@ -32,8 +32,10 @@ class EnforcementTest {
     assertEquals(List.of("IOWeight", "AllowedCPUs"), findings.stream().map(NotEnforced::property).toList());
     assertTrue(findings.get(0).toString().startsWith(
         "IOWeight=500 is not in effect: controller io is not delegated to user@1000.service"
-            + " (it has: cpu memory pids); delegate it with units/user@.service.d/delegate.conf"),
-        findings.get(0).toString());
+            + " (it has: cpu memory pids)"), findings.get(0).toString());
+    assertTrue(findings.get(0).remedy().startsWith(
+        "delegate the controllers to user managers with units/user@.service.d/delegate.conf"),
+        findings.get(0).remedy());
     assertTrue(findings.get(1).reason().contains("controller cpuset"), findings.get(1).reason());
   }
 
@@ -93,7 +95,8 @@ class EnforcementTest {
     assertEquals("MemoryMax=64M is not in effect: " + cgroup.resolve("memory.max")
         + " reads 'max', expected '67108864'", findings.get(0).toString());
     assertEquals("IOWeight=500 is not in effect: " + cgroup.resolve("io.weight")
-        + " does not exist: the io controller is not enabled for the unit", findings.get(1).toString());
+        + " does not exist: the io controller is not enabled for the unit, or the kernel lacks this"
+        + " interface", findings.get(1).toString());
   }
 
   @Test
@@ -103,7 +106,7 @@ class EnforcementTest {
 
     List<NotEnforced> findings = Enforcement.verify(spec, stored, null);
 
-    assertEquals(List.of(new NotEnforced("TasksMax", "42", "systemd stored TasksMax=41 instead of 42")),
+    assertEquals(List.of(new NotEnforced("TasksMax", "42", "systemd stored TasksMax=41 instead of 42", "")),
         findings);
   }
 

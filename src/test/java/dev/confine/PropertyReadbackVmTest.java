@@ -1,48 +1,104 @@
 package dev.confine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static dev.confine.vm.Guest.DISK;
+import static dev.confine.vm.Guest.ROOT;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.confine.PropertyTable.Assignment;
+import dev.confine.vm.Guest;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.freedesktop.dbus.types.UInt32;
-import org.freedesktop.dbus.types.UInt64;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every table property, set on a real unit and read back from systemd over D-Bus: what systemd
- * stored must be exactly what the table sent. Runs in the test VM on each systemd version.
+ * Every property of the table, set on a real unit and read back: from systemd over D-Bus (what it
+ * stored must be exactly what the table sent) and, for resource settings, from cgroupfs through
+ * {@link Systemd#verify}. Properties newer than the VM's systemd must be refused before anything
+ * is sent. Runs in the test VM on each systemd version, as root, as tester with systemd's default
+ * delegation and as tester with io and cpuset delegated too.
  */
 @Tag("vm")
+@Tag("vm-delegated")
 class PropertyReadbackVmTest {
+
   /** NAME=VALUE for scopes and services alike; each differs from systemd's default. */
   private static final List<String> COMMON = List.of(
+      "Description=confine readback test", "Slice=confinetest.slice",
+      "CollectMode=inactive-or-failed",
       "MemoryMax=64M", "MemoryHigh=48M", "MemoryLow=8M", "MemoryMin=4M", "MemorySwapMax=0",
-      "MemoryAccounting=yes", "CPUQuota=50%", "CPUQuotaPeriodSec=50ms", "CPUWeight=200",
-      "StartupCPUWeight=50", "CPUAccounting=yes", "TasksMax=42", "TasksAccounting=yes",
-      "IOAccounting=yes", "IOWeight=500", "StartupIOWeight=300", "DevicePolicy=closed",
+      "MemoryZSwapMax=32M", "StartupMemoryMax=1G", "StartupMemoryHigh=900M",
+      "StartupMemoryLow=1M", "StartupMemorySwapMax=0", "StartupMemoryZSwapMax=0",
+      "MemoryZSwapWriteback=no", "MemoryAccounting=yes",
+      "CPUQuota=50%", "CPUQuotaPeriodSec=50ms", "CPUWeight=200", "StartupCPUWeight=50",
+      "CPUAccounting=yes", "AllowedCPUs=0", "StartupAllowedCPUs=0-1", "AllowedMemoryNodes=0",
+      "StartupAllowedMemoryNodes=0",
+      "TasksMax=42", "TasksAccounting=yes",
+      "IOWeight=500", "StartupIOWeight=300", "IODeviceWeight=" + DISK + " 200",
+      "IOReadBandwidthMax=" + DISK + " 10M", "IOWriteBandwidthMax=" + DISK + " 5M",
+      "IOReadIOPSMax=" + DISK + " 1000", "IOWriteIOPSMax=" + DISK + " 500",
+      "IODeviceLatencyTargetSec=" + DISK + " 25ms", "IOAccounting=yes",
+      "Delegate=yes", "DelegateSubgroup=init",
+      "DevicePolicy=closed", "DeviceAllow=/dev/null rw", "DeviceAllow=/dev/zero r",
+      "IPAddressAllow=10.0.0.0/8 ::1/128", "IPAddressDeny=any",
+      "KillMode=mixed", "KillSignal=SIGINT", "SendSIGHUP=yes", "SendSIGKILL=no",
+      "RuntimeMaxSec=1h", "TimeoutStopSec=30s", "OOMPolicy=stop",
       "ManagedOOMSwap=kill", "ManagedOOMMemoryPressure=kill",
-      "ManagedOOMMemoryPressureLimit=50%", "ManagedOOMPreference=avoid", "KillMode=mixed",
-      "KillSignal=SIGINT", "SendSIGHUP=yes", "SendSIGKILL=no", "RuntimeMaxSec=1h",
-      "TimeoutStopSec=30s");
+      "ManagedOOMMemoryPressureLimit=50%", "ManagedOOMPreference=avoid");
 
   /** NAME=VALUE for services only. */
   private static final List<String> SERVICE_ONLY = List.of(
-      "UMask=0027", "NoNewPrivileges=yes", "Nice=5", "RemainAfterExit=yes",
+      "Type=exec", "RemainAfterExit=yes", "Nice=5", "WorkingDirectory=/", "Environment=A=1 B=2",
+      "UMask=0027",
       "LimitNOFILE=1024:4096", "LimitNPROC=500:600", "LimitCORE=0:1G", "LimitFSIZE=1G",
-      "LimitMEMLOCK=64K:128K", "LimitSTACK=4M:8M", "WorkingDirectory=/", "Environment=A=1 B=2");
+      "LimitMEMLOCK=64K:128K", "LimitSTACK=4M:8M",
+      "NoNewPrivileges=yes", "PrivateTmp=yes", "PrivateDevices=yes", "PrivateNetwork=yes",
+      "PrivateUsers=yes", "PrivateIPC=yes", "PrivateMounts=yes", "ProtectSystem=strict",
+      "ProtectHome=read-only", "ProtectKernelTunables=yes", "ProtectKernelModules=yes",
+      "ProtectKernelLogs=yes", "ProtectControlGroups=yes", "ProtectClock=yes",
+      "ProtectHostname=yes", "RestrictSUIDSGID=yes", "RestrictRealtime=yes",
+      "LockPersonality=yes", "MemoryDenyWriteExecute=yes", "ReadOnlyPaths=/etc",
+      "ReadWritePaths=/tmp", "InaccessiblePaths=-/confine-no-such-dir");
+
+  /**
+   * Only the system manager can run a service as another user; the user manager's own user is
+   * proven by the scope ownership test, and User=root from a user is refused there too.
+   */
+  private static final List<String> SYSTEM_ONLY = List.of("User=tester", "Group=tester");
+
+  /** The settings the guest kernel cannot enforce even with the controller (no iocost, no iolatency). */
+  private static final Set<String> KERNEL_LACKS = Set.of("IODeviceWeight", "IODeviceLatencyTargetSec");
+
+  private static final Set<String> IO_LIMITS = Set.of("IOWeight", "IODeviceWeight",
+      "IOReadBandwidthMax", "IOWriteBandwidthMax", "IOReadIOPSMax", "IOWriteIOPSMax",
+      "IODeviceLatencyTargetSec");
+  private static final Set<String> CPUSET_LIMITS = Set.of("AllowedCPUs", "AllowedMemoryNodes");
+
+  @Test
+  void everyPropertyOfTheTableIsCoveredHere() {
+    Set<String> tested = Stream.of(COMMON, SERVICE_ONLY, SYSTEM_ONLY).flatMap(List::stream)
+        .map(a -> a.substring(0, a.indexOf('='))).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> table = PropertyTable.ALL.stream().map(PropertyTable.Property::name)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(table, tested);
+  }
 
   @Test
   void scopePropertiesReadBackAsSent() throws Exception {
-    ScopeSpec.Builder builder = ScopeSpec.builder();
-    COMMON.forEach(builder::property);
-    ScopeSpec spec = builder.build();
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
-      ScopedProcess process = systemd.launch(spec, new ProcessBuilder("sleep", "60"));
+      ScopeSpec spec = supported(ScopeSpec.builder(), COMMON, UnitType.SCOPE, systemd);
+      ScopedProcess process = systemd.allowUndelegated(true).launch(spec, new ProcessBuilder("sleep", "60"));
       try {
-        assertReadBack(spec, systemd.unitProperties(process.unit(), "org.freedesktop.systemd1.Scope"));
+        assertReadBack(systemd, process.unit(), spec);
       } finally {
         process.process().destroy();
         process.waitFor();
@@ -52,55 +108,110 @@ class PropertyReadbackVmTest {
 
   @Test
   void servicePropertiesReadBackAsSent() throws Exception {
-    ServiceSpec.Builder builder = ServiceSpec.builder(List.of("sleep", "60"));
-    COMMON.forEach(builder::property);
-    SERVICE_ONLY.forEach(builder::property);
-    ServiceSpec spec = builder.build();
+    List<String> properties = new ArrayList<>(COMMON);
+    properties.addAll(SERVICE_ONLY);
+    if (ROOT) {
+      properties.addAll(SYSTEM_ONLY);
+    }
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
-      String unit = systemd.start(spec);
+      ServiceSpec spec = supported(ServiceSpec.builder(List.of("sleep", "60")), properties,
+          UnitType.SERVICE, systemd);
+      String unit = systemd.allowUndelegated(true).start(spec);
       try {
-        assertReadBack(spec, systemd.unitProperties(unit, "org.freedesktop.systemd1.Service"));
+        assertReadBack(systemd, unit, spec);
       } finally {
-        new ProcessBuilder("systemctl", Manager.forCurrentUser() == Manager.USER ? "--user" : "--system",
-            "stop", unit).start().waitFor();
+        new ProcessBuilder("systemctl", ROOT ? "--system" : "--user", "stop", unit).start().waitFor();
       }
     }
   }
 
-  /** Compares every sent assignment with systemd's value, naming each mismatch. */
-  private static void assertReadBack(UnitSpec spec, Map<String, Object> stored) {
-    List<String> expected = new ArrayList<>();
-    List<String> actual = new ArrayList<>();
-    for (Assignment assignment : spec.assignments()) {
-      if (assignment.name().equals("Description")) {
-        continue; // on the Unit interface, and confine's own default
+  /**
+   * Adds the properties this systemd has to the builder; for each newer one, checks that
+   * starting a unit with it is refused before anything is sent, naming the version it needs.
+   */
+  private static <S extends UnitSpec> S supported(UnitSpec.Builder<S, ?> builder,
+      List<String> properties, UnitType type, Systemd systemd) {
+    int version = systemd.majorVersion();
+    for (String assignment : properties) {
+      String name = assignment.substring(0, assignment.indexOf('='));
+      int since = PropertyTable.require(name).since(type);
+      if (since <= version) {
+        builder.property(assignment);
+        continue;
       }
-      expected.add(assignment.name() + "=" + sent(assignment));
-      actual.add(assignment.name() + "=" + stored(stored.get(assignment.name())));
+      UnitSpec alone = type == UnitType.SCOPE
+          ? ScopeSpec.builder().property(assignment).build()
+          : ServiceSpec.builder(List.of("true")).property(assignment).build();
+      UnsupportedPropertyException e = assertThrows(UnsupportedPropertyException.class,
+          () -> {
+            if (alone instanceof ScopeSpec scope) {
+              systemd.startScope(scope, ProcessHandle.current().pid());
+            } else {
+              systemd.start((ServiceSpec) alone);
+            }
+          });
+      assertTrue(e.getMessage().startsWith(name + " needs systemd " + since + " or later"), e.getMessage());
+      assertTrue(e.getMessage().contains("runs systemd " + version), e.getMessage());
+    }
+    return builder.build();
+  }
+
+  /**
+   * What systemd stored must be what was sent, and cgroupfs must show every resource setting,
+   * except those whose controller the manager lacks and those the guest kernel cannot enforce;
+   * those must be reported by {@link Systemd#verify}, and nothing else.
+   */
+  private static void assertReadBack(Systemd systemd, String unit, UnitSpec spec) throws IOException {
+    Map<String, Object> stored = systemd.unitProperties(unit, spec.type().dbusInterface());
+    Map<String, String> expected = new TreeMap<>();
+    Map<String, String> actual = new TreeMap<>();
+    for (String property : spec.properties().keySet()) {
+      for (Assignment assignment : spec.assignmentsOf(property)) {
+        String name = assignment.name();
+        if (name.equals("Description")) {
+          Object description = systemd.unitProperties(unit, "org.freedesktop.systemd1.Unit").get(name);
+          expected.put(name, String.valueOf(assignment.value()));
+          actual.put(name, String.valueOf(description));
+          continue;
+        }
+        List<Assignment> all = spec.assignmentsOf(property).stream().filter(a -> a.name().equals(name)).toList();
+        expected.put(name, sentText(all));
+        actual.put(name, storedText(stored.get(name), assignment));
+      }
     }
     assertEquals(expected, actual);
+
+    Set<String> controllers = Guest.managerControllers();
+    Set<String> notEnforced = new TreeSet<>();
+    for (String property : spec.properties().keySet()) {
+      if (KERNEL_LACKS.contains(property)
+          || (IO_LIMITS.contains(property) && !controllers.contains("io"))
+          || (CPUSET_LIMITS.contains(property) && !controllers.contains("cpuset"))) {
+        notEnforced.add(property);
+      }
+    }
+    List<NotEnforced> findings = systemd.verify(unit, spec);
+    assertEquals(notEnforced, findings.stream().map(NotEnforced::property).collect(Collectors.toCollection(TreeSet::new)),
+        findings.stream().map(NotEnforced::toString).collect(Collectors.joining("\n")));
   }
 
-  /** The text form of a value as the table sent it: t and u unsigned. */
-  private static String sent(Assignment assignment) {
-    switch (assignment.signature()) {
-      case "t":
-        return Long.toUnsignedString((Long) assignment.value());
-      case "u":
-        return Long.toString(Integer.toUnsignedLong((Integer) assignment.value()));
-      default:
-        return String.valueOf(assignment.value());
+  /** Sent values as text; list values of several assignments add up, and compare as sets. */
+  private static String sentText(List<Assignment> assignments) {
+    Assignment first = assignments.get(0);
+    if (!first.isList()) {
+      Assignment last = assignments.get(assignments.size() - 1);
+      return WireValues.text(last.value(), last.signature());
     }
+    return assignments.stream()
+        .flatMap(a -> ((List<?>) a.value()).stream().map(e -> WireValues.text(List.of(e), a.signature())))
+        .sorted().collect(Collectors.joining(" "));
   }
 
-  /** The text form of a value as dbus-java returned it. */
-  private static String stored(Object value) {
-    if (value instanceof UInt64 u) {
-      return u.value().toString();
+  private static String storedText(Object value, Assignment sent) {
+    if (!sent.isList()) {
+      return WireValues.text(value);
     }
-    if (value instanceof UInt32 u) {
-      return Long.toString(u.longValue());
-    }
-    return String.valueOf(value);
+    List<?> elements = value instanceof Object[] array ? List.of(array) : (List<?>) value;
+    return elements.stream().map(e -> WireValues.text(List.of(e))).sorted().collect(Collectors.joining(" "));
   }
 }

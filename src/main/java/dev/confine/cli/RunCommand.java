@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,10 +234,13 @@ final class RunCommand implements Callable<Integer> {
     }
     systemd.allowUndelegated(true);
     Set<String> warned = new HashSet<>();
+    Set<String> remedies = new LinkedHashSet<>();
     for (NotEnforced finding : systemd.preflight(unitSpec)) {
       warn(finding.toString());
       warned.add(finding.property());
+      remedies.add(finding.remedy());
     }
+    remedies.forEach(remedy -> warn("to fix: " + remedy));
     return warned;
   }
 

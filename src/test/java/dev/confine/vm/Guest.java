@@ -7,16 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Helpers for the tests that run inside the test VM against a real systemd: who we are, which
  * manager confine talks to by default, running confine and systemctl, reading cgroupfs.
  */
-final class Guest {
+public final class Guest {
   static final Path HOME = Path.of(System.getProperty("confine.home", "."));
   static final Path CONFINE = HOME.resolve("bin/confine");
-  static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+  public static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+  /** The runner's second pass as tester, with units/user@.service.d/delegate.conf installed. */
+  public static final boolean DELEGATION_EXTENDED = Boolean.getBoolean("confine.vm.delegation-extended");
+  /** The test disk, for per-device IO limits. */
+  public static final String DISK = "/dev/vda";
 
   private Guest() {}
 
@@ -90,6 +95,17 @@ final class Guest {
       }
     }
     throw new AssertionError("no 'as unit:' line in\n" + result);
+  }
+
+  /** The cgroup controllers the default manager has for its units. */
+  public static Set<String> managerControllers() throws IOException {
+    Path dir = ROOT ? Path.of("/sys/fs/cgroup")
+        : Path.of("/sys/fs/cgroup/user.slice/user-" + uid() + ".slice/user@" + uid() + ".service");
+    return Set.of(Files.readString(dir.resolve("cgroup.controllers")).trim().split("\\s+"));
+  }
+
+  public static long uid() {
+    return new com.sun.security.auth.module.UnixSystem().getUid();
   }
 
   /** Shell snippet: the payload's own cgroup directory, in $d. */

@@ -32,7 +32,7 @@ class RunScopeVmTest {
     String unit = Guest.unitFrom(result);
     assertTrue(unit.matches("confine-[0-9a-f]{32}\\.scope"), unit);
     // The payload's very first action sees itself in the scope: it never ran outside it.
-    String expectedParent = ROOT ? "0::/system.slice/" : "/user@" + uid() + ".service/";
+    String expectedParent = ROOT ? "0::/system.slice/" : "/user@" + Guest.uid() + ".service/";
     assertTrue(result.out().contains(expectedParent + (ROOT ? "" : "app.slice/") + unit), result::toString);
     assertEquals("not-found", Guest.loadState(unit), "the finished scope is gone");
   }
@@ -176,9 +176,5 @@ class RunScopeVmTest {
 
   static List<String> lines(String text) {
     return text.isEmpty() ? List.of() : List.of(text.split("\n"));
-  }
-
-  static String uid() throws Exception {
-    return Guest.run(Map.of(), "", List.of("id", "-u")).out().trim();
   }
 }
