@@ -1,6 +1,8 @@
 package dev.confine;
 
 import dev.confine.PropertyTable.Assignment;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -135,9 +137,93 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
       return property("MemoryHigh", Long.toString(bytes));
     }
 
+    /** {@code MemoryMax=}: the hard memory limit. */
+    public B memoryMax(Bytes limit) {
+      return property("MemoryMax", limit.toString());
+    }
+
+    /** {@code MemoryMax=N%}: the hard memory limit as a share of physical memory. */
+    public B memoryMax(Percent ofPhysicalMemory) {
+      return property("MemoryMax", ofPhysicalMemory.toString());
+    }
+
+    /** {@code MemoryHigh=}: the throttling limit. */
+    public B memoryHigh(Bytes limit) {
+      return property("MemoryHigh", limit.toString());
+    }
+
+    /** {@code MemoryLow=}: best-effort protection from reclaim. */
+    public B memoryLow(Bytes protection) {
+      return property("MemoryLow", protection.toString());
+    }
+
+    /** {@code MemoryMin=}: hard protection from reclaim. */
+    public B memoryMin(Bytes protection) {
+      return property("MemoryMin", protection.toString());
+    }
+
+    /** {@code MemorySwapMax=}: the swap limit. */
+    public B memorySwapMax(Bytes limit) {
+      return property("MemorySwapMax", limit.toString());
+    }
+
     /** {@code CPUQuota=}: CPU time in percent of one CPU; 200 means two full CPUs. */
     public B cpuQuota(int percent) {
       return property("CPUQuota", percent + "%");
+    }
+
+    /** {@code CPUQuota=}: CPU time in percent of one CPU, e.g. {@code Percent.of(12.5)}. */
+    public B cpuQuota(Percent ofOneCpu) {
+      return property("CPUQuota", ofOneCpu.toString());
+    }
+
+    /** {@code CPUQuotaPeriodSec=}: the period over which the quota is measured. */
+    public B cpuQuotaPeriod(Duration period) {
+      return property("CPUQuotaPeriodSec", timespan(period));
+    }
+
+    /** {@code AllowedCPUs=}: the CPUs the processes may run on (needs the cpuset controller). */
+    public B allowedCpus(CpuSet cpus) {
+      return property("AllowedCPUs", cpus.toString());
+    }
+
+    /** {@code AllowedMemoryNodes=}: the NUMA nodes the processes may use (cpuset controller). */
+    public B allowedMemoryNodes(CpuSet nodes) {
+      return property("AllowedMemoryNodes", nodes.toString());
+    }
+
+    /** {@code TasksMax=N%}: the task limit as a share of the system's. */
+    public B tasksMax(Percent ofSystemLimit) {
+      return property("TasksMax", ofSystemLimit.toString());
+    }
+
+    /** {@code IOWeight=}: relative IO share 1-10000, default 100 (needs the io controller). */
+    public B ioWeight(int weight) {
+      return property("IOWeight", Integer.toString(weight));
+    }
+
+    /** {@code IOReadBandwidthMax=DEVICE BYTES}: a read limit per second on one block device. */
+    public B ioReadBandwidthMax(Path device, Bytes perSecond) {
+      return property("IOReadBandwidthMax", device + " " + perSecond);
+    }
+
+    /** {@code IOWriteBandwidthMax=DEVICE BYTES}: a write limit per second on one block device. */
+    public B ioWriteBandwidthMax(Path device, Bytes perSecond) {
+      return property("IOWriteBandwidthMax", device + " " + perSecond);
+    }
+
+    /** {@code RuntimeMaxSec=}: stop the unit after this long. */
+    public B runtimeMax(Duration runtime) {
+      return property("RuntimeMaxSec", timespan(runtime));
+    }
+
+    /** A duration in the unit-file form, exact to the microsecond. */
+    private static String timespan(Duration duration) {
+      if (duration.isNegative()) {
+        throw new InvalidPropertyException("a duration cannot be negative: " + duration);
+      }
+      return Math.addExact(Math.multiplyExact(duration.getSeconds(), 1_000_000L),
+          duration.getNano() / 1_000) + "us";
     }
 
     /** {@code CPUWeight=}: relative share 1-10000, default 100. */

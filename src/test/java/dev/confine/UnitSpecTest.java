@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.confine.PropertyTable.Assignment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +72,37 @@ class UnitSpecTest {
         List.of(new Assignment("MemoryMax", "t", 67108864L),
             new Assignment("CPUQuotaPerSecUSec", "t", 500000L)),
         spec.assignments());
+  }
+
+  @Test
+  void valueTypesReachTheWireExactly() {
+    ScopeSpec spec = ScopeSpec.builder()
+        .memoryMax(Bytes.mebibytes(64)).memoryHigh(Bytes.parse("1.5G")).cpuQuota(Percent.of(12.5))
+        .cpuQuotaPeriod(Duration.ofMillis(50)).allowedCpus(CpuSet.of(0, 1, 2, 5))
+        .tasksMax(Percent.of(10)).runtimeMax(Duration.ofMinutes(90))
+        .ioReadBandwidthMax(Path.of("/dev/vda"), Bytes.of(10_000_000)).build();
+
+    assertEquals(
+        List.of("MemoryMax t 67108864", "MemoryHigh t 1610612736", "CPUQuotaPerSecUSec t 125000",
+            "CPUQuotaPeriodUSec t 50000", "AllowedCPUs ay 0x27", "TasksMaxScale u 429496730",
+            "RuntimeMaxUSec t 5400000000", "IOReadBandwidthMax a(st) [[/dev/vda, 10000000]]"),
+        spec.assignments().stream()
+            .map(a -> a.name() + " " + a.signature() + " " + WireValues.text(a.value(), a.signature()))
+            .toList());
+    assertEquals("0-2,5", CpuSet.of(0, 1, 2, 5).toString());
+    assertEquals(CpuSet.parse("0-2 5"), CpuSet.of(5, 2, 1, 0));
+  }
+
+  @Test
+  void valueTypesCheckOnConstruction() {
+    assertThrows(InvalidPropertyException.class, () -> Bytes.of(-1));
+    assertThrows(InvalidPropertyException.class, () -> Bytes.parse("lots"));
+    assertThrows(InvalidPropertyException.class, () -> Percent.of(12.345));
+    assertThrows(InvalidPropertyException.class, () -> Percent.of(-1));
+    assertThrows(InvalidPropertyException.class, () -> CpuSet.of(-1));
+    assertThrows(InvalidPropertyException.class, () -> CpuSet.range(3, 1));
+    // The property still has the last word: a memory limit above 100% is refused.
+    assertThrows(InvalidPropertyException.class, () -> ScopeSpec.builder().memoryMax(Percent.of(150)));
   }
 
   @Test
