@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,10 @@ final class Enforcement {
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final long PAGE = 4096;
   private static final long DEFAULT_CPU_PERIOD_USEC = 100_000;
+  /** Settings with a Startup… variant that the cgroup files can show. */
+  private static final List<String> STARTUP_VARIANTS = List.of("CPUWeight", "IOWeight",
+      "AllowedCPUs", "AllowedMemoryNodes", "MemoryMax", "MemoryHigh", "MemoryLow", "MemorySwapMax",
+      "MemoryZSwapMax");
 
   private Enforcement() {}
 
@@ -71,15 +76,29 @@ final class Enforcement {
 
   /**
    * Compares a started unit with its spec: each sent value with what systemd {@code stored}
-   * (the unit's properties), and each resource setting with the unit's cgroup files.
+   * (the unit's properties), and each resource setting with the unit's cgroup files, taking the
+   * Startup… variants while the manager is {@code startingOrStopping}.
    */
-  static List<NotEnforced> verify(UnitSpec spec, Map<String, Object> stored, Path cgroup) {
+  static List<NotEnforced> verify(UnitSpec spec, Map<String, Object> stored, Path cgroup,
+      boolean startingOrStopping) {
+    // While the manager starts up or shuts down, a Startup… setting replaces the steady one.
+    Map<String, Object> effective = new HashMap<>(stored);
+    if (startingOrStopping) {
+      for (String steady : STARTUP_VARIANTS) {
+        if (spec.properties().containsKey("Startup" + steady)) {
+          effective.put(steady, stored.get("Startup" + steady));
+        }
+      }
+    }
     List<NotEnforced> findings = new ArrayList<>();
     spec.properties().forEach((name, values) -> {
       String value = String.join(" ", values);
       String problem = storedMismatch(spec.assignmentsOf(name), stored);
       if (problem == null && cgroup != null && Files.isDirectory(cgroup)) {
-        problem = cgroupMismatch(name, stored, cgroup);
+        problem = cgroupMismatch(name, effective, cgroup);
+        if (problem != null && startingOrStopping && spec.properties().containsKey("Startup" + name)) {
+          problem += " (the manager is starting up or shutting down, so Startup" + name + " applies)";
+        }
       }
       if (problem != null) {
         findings.add(new NotEnforced(name, value, problem, ""));
@@ -88,28 +107,32 @@ final class Enforcement {
     return findings;
   }
 
-  /** The first sent value systemd reports differently, or null. Lists compare as sets. */
+  /**
+   * The first sent value systemd reports differently, or null. A list must hold every sent
+   * element; systemd may add its own (ProtectClock=yes adds DeviceAllow=char-rtc r).
+   */
   private static String storedMismatch(List<Assignment> sent, Map<String, Object> stored) {
     for (String wireName : sent.stream().map(Assignment::name).distinct().toList()) {
       if (!stored.containsKey(wireName)) {
         continue; // write-only forms such as MemoryMaxScale
       }
       List<Assignment> forName = sent.stream().filter(a -> a.name().equals(wireName)).toList();
-      String expected;
       String actual = WireValues.text(stored.get(wireName));
-      if (forName.get(0).isList()) {
-        expected = forName.stream()
-            .flatMap(a -> ((List<?>) a.value()).stream().map(e -> WireValues.text(List.of(e), a.signature())))
-            .sorted().collect(Collectors.joining());
-        actual = elements(stored.get(wireName)).stream().map(e -> WireValues.text(List.of(e)))
-            .sorted().collect(Collectors.joining());
-      } else {
-        Assignment last = forName.get(forName.size() - 1);
-        expected = WireValues.text(last.value(), last.signature());
-      }
-      if (!expected.equals(actual)) {
-        return "systemd stored " + wireName + "=" + WireValues.text(stored.get(wireName))
-            + " instead of " + expected;
+      Assignment last = forName.get(forName.size() - 1);
+      if (last.isList()) {
+        Set<String> storedElements = elements(stored.get(wireName)).stream()
+            .map(e -> WireValues.text(List.of(e))).collect(Collectors.toSet());
+        for (Assignment assignment : forName) {
+          for (Object element : (List<?>) assignment.value()) {
+            String text = WireValues.text(List.of(element), assignment.signature());
+            if (!storedElements.contains(text)) {
+              return "systemd's " + wireName + "=" + actual + " lacks " + text;
+            }
+          }
+        }
+      } else if (!WireValues.text(last.value(), last.signature()).equals(actual)) {
+        return "systemd stored " + wireName + "=" + actual + " instead of "
+            + WireValues.text(last.value(), last.signature());
       }
     }
     return null;

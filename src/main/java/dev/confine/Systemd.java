@@ -129,7 +129,9 @@ public final class Systemd implements AutoCloseable {
   public List<NotEnforced> verify(String unit, UnitSpec spec) {
     Map<String, Object> stored = bus.properties(unitPath(unit), spec.type().dbusInterface());
     String cgroup = String.valueOf(stored.getOrDefault("ControlGroup", ""));
-    return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : cgroupDirectory(cgroup));
+    String state = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SystemState"));
+    return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : cgroupDirectory(cgroup),
+        Set.of("initializing", "starting", "stopping").contains(state));
   }
 
   private static Path cgroupDirectory(String cgroup) {

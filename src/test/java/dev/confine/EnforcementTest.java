@@ -81,7 +81,7 @@ class EnforcementTest {
     write(cgroup, "cpuset.cpus", "0-1\n");
     write(cgroup, "io.weight", "default 500\n");
 
-    assertEquals(List.of(), Enforcement.verify(spec, stored(spec), cgroup));
+    assertEquals(List.of(), Enforcement.verify(spec, stored(spec), cgroup, false));
   }
 
   @Test
@@ -89,7 +89,7 @@ class EnforcementTest {
     ScopeSpec spec = ScopeSpec.builder().property("MemoryMax", "64M").property("IOWeight", "500").build();
     write(cgroup, "memory.max", "max\n");
 
-    List<NotEnforced> findings = Enforcement.verify(spec, stored(spec), cgroup);
+    List<NotEnforced> findings = Enforcement.verify(spec, stored(spec), cgroup, false);
 
     assertEquals(2, findings.size());
     assertEquals("MemoryMax=64M is not in effect: " + cgroup.resolve("memory.max")
@@ -104,18 +104,30 @@ class EnforcementTest {
     ScopeSpec spec = ScopeSpec.builder().property("TasksMax", "42").build();
     Map<String, Object> stored = Map.of("TasksMax", new UInt64(41));
 
-    List<NotEnforced> findings = Enforcement.verify(spec, stored, null);
+    List<NotEnforced> findings = Enforcement.verify(spec, stored, null, false);
 
     assertEquals(List.of(new NotEnforced("TasksMax", "42", "systemd stored TasksMax=41 instead of 42", "")),
         findings);
+  }
+
+  @Test
+  void startupValuesApplyWhileTheManagerStarts(@TempDir Path cgroup) throws IOException {
+    ScopeSpec spec = ScopeSpec.builder().property("CPUWeight", "200").property("StartupCPUWeight", "50")
+        .property("AllowedCPUs", "0").property("StartupAllowedCPUs", "0-1").build();
+    write(cgroup, "cpu.weight", "50\n");
+    write(cgroup, "cpuset.cpus", "0-1\n");
+
+    assertEquals(List.of(), Enforcement.verify(spec, stored(spec), cgroup, true));
+    assertEquals(List.of("CPUWeight", "AllowedCPUs"), Enforcement.verify(spec, stored(spec), cgroup, false)
+        .stream().map(NotEnforced::property).toList());
   }
 
   /** What systemd would store: exactly what was sent. */
   private static Map<String, Object> stored(UnitSpec spec) {
     Map<String, Object> stored = new HashMap<>();
     for (PropertyTable.Assignment a : spec.assignments()) {
-      stored.put(a.name(), a.signature().equals("t") ? new UInt64(new BigInteger(Long.toUnsignedString((Long) a.value())))
-          : a.value());
+      stored.put(a.name(), a.signature().equals("t")
+          ? new UInt64(new BigInteger(Long.toUnsignedString((Long) a.value()))) : a.value());
     }
     stored.putIfAbsent("CPUQuotaPeriodUSec", new UInt64(new BigInteger("18446744073709551615")));
     return stored;
