@@ -1,5 +1,6 @@
 package dev.confine.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Run commands in transient systemd scopes and services with cgroup limits.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

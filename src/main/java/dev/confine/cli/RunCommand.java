@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,8 @@ final class RunCommand implements Callable<Integer> {
   String description;
 
   @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE",
-      description = "Set a unit property, as systemd-run -p does.")
+      completionCandidates = PropertyNames.class,
+      description = "Set a unit property, as systemd-run -p does; -p help lists them.")
   List<String> properties = new ArrayList<>();
 
   @Option(names = {"-E", "--setenv"}, paramLabel = "NAME[=VALUE]",
@@ -299,6 +301,14 @@ final class RunCommand implements Callable<Integer> {
     out.printf("%nUNITS: scope, service or both; then the controller needed and the first systemd"
         + " version (service/scope where they differ).%nconfine run -p help=NAME tells more about one property.%n");
     out.flush();
+  }
+
+  /** Shell completion for -p: every property of the table, as NAME=. */
+  static final class PropertyNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return PropertyInfo.all().stream().map(p -> p.name() + "=").iterator();
+    }
   }
 
   /** The command line as a shell would need it quoted, for the default description. */

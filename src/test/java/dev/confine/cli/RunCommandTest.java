@@ -70,6 +70,13 @@ class RunCommandTest {
   }
 
   @Test
+  void shellCompletionOffersEveryPropertyName() {
+    assertEquals(0, confine("generate-completion"));
+    assertTrue(out.toString().contains("\"MemoryMax=\" "), "bash completion script lacks the property names");
+    assertTrue(out.toString().contains("\"IOReadBandwidthMax=\" "), "bash completion script lacks the property names");
+  }
+
+  @Test
   void propertyHelpForOneName() {
     assertEquals(0, confine("run", "-p", "help=IOReadBandwidthMax"));
     assertEquals("""
