@@ -34,7 +34,8 @@ if [ -f "$results/command" ]; then
     log "as $who: exit status $status"
   done
 else
-  java=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project)
+  # A pass that hangs prints its threads (SIGQUIT) after 15 minutes and is killed 30 s later.
+  java=(timeout -s QUIT -k 30 900 java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project)
   launcher=(-jar $project/target/vm-lib/junit-console.jar execute --disable-banner
             --details=tree --class-path "$project/target/test-classes:$project/target/confine.jar"
             --select-package dev.confine)
