@@ -24,9 +24,12 @@ final class Enforcement {
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final long PAGE = 4096;
   private static final long DEFAULT_CPU_PERIOD_USEC = 100_000;
-  /** Settings with a Startup… variant that the cgroup files can show. */
+  /**
+   * Settings whose Startup… variant the cgroup files show while the manager starts or stops. Not
+   * MemoryLow: measured on systemd 257, memory.low keeps MemoryLow then.
+   */
   private static final List<String> STARTUP_VARIANTS = List.of("CPUWeight", "IOWeight",
-      "AllowedCPUs", "AllowedMemoryNodes", "MemoryMax", "MemoryHigh", "MemoryLow", "MemorySwapMax",
+      "AllowedCPUs", "AllowedMemoryNodes", "MemoryMax", "MemoryHigh", "MemorySwapMax",
       "MemoryZSwapMax");
 
   private Enforcement() {}

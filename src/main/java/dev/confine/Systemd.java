@@ -176,7 +176,32 @@ public final class Systemd implements AutoCloseable {
       pidList.add(new UInt32(pid));
     }
     properties.add(property("PIDs", new Variant<>(pidList, "au")));
-    return startUnit(spec, properties);
+    String unit = startUnit(spec, properties);
+    enterDelegateSubgroup(unit, spec, pids);
+    return unit;
+  }
+
+  /**
+   * Moves a scope's processes into its {@code DelegateSubgroup=}, as systemd does for a service's
+   * processes; systemd (up to 257 at least) leaves a scope's processes in the scope's own cgroup.
+   */
+  private void enterDelegateSubgroup(String unit, ScopeSpec spec, long... pids) {
+    List<Assignment> subgroup = spec.assignmentsOf("DelegateSubgroup");
+    if (subgroup.isEmpty()) {
+      return;
+    }
+    String cgroup = String.valueOf(bus.property(unitPath(unit), UnitType.SCOPE.dbusInterface(), "ControlGroup"));
+    Path dir = cgroupDirectory(cgroup).resolve(String.valueOf(subgroup.get(0).value()));
+    try {
+      Files.createDirectories(dir);
+      for (long pid : pids) {
+        Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
+      }
+    } catch (IOException e) {
+      throw new SystemdException("started " + unit + " but could not move its processes into "
+          + dir + " (DelegateSubgroup): " + e.getMessage()
+          + ". Stop it with: systemctl" + manager().systemctlFlag() + " stop " + unit);
+    }
   }
 
   /**
