@@ -1,7 +1,13 @@
 package dev.confine;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** Turns a D-Bus error from systemd into confine's exceptions, with what to do about it. */
 final class ErrorTranslator {
+  /** systemd's words for a property it does not take: "Cannot set property X, or unknown property." */
+  private static final Pattern REFUSED_PROPERTY = Pattern.compile("Cannot set property (\\w+)");
+
   private ErrorTranslator() {}
 
   static SystemdException translate(String name, String text, String member, Manager manager) {
@@ -23,9 +29,16 @@ final class ErrorTranslator {
                         + " polkit/ in confine's sources)."
                     : ""),
             name, null);
-      case "org.freedesktop.DBus.Error.InvalidArgs":
       case "org.freedesktop.DBus.Error.PropertyReadOnly":
       case "org.freedesktop.DBus.Error.UnknownProperty":
+        Matcher property = REFUSED_PROPERTY.matcher(what);
+        return new InvalidArgumentException("systemd rejected " + member + ": " + what
+            + (property.find()
+                ? " This systemd does not take " + property.group(1) + ", or not on this unit"
+                    + " type; confine run -p help lists the versions and unit types of each property."
+                : ""),
+            name, null);
+      case "org.freedesktop.DBus.Error.InvalidArgs":
         return new InvalidArgumentException("systemd rejected " + member + ": " + what, name, null);
       case "org.freedesktop.DBus.Error.ServiceUnknown":
       case "org.freedesktop.DBus.Error.NameHasNoOwner":

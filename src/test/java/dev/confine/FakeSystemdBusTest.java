@@ -188,6 +188,19 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void refusedPropertyIsNamedWithWhereToLookItUp() {
+    fake.failWith(() -> new DBus.Error.PropertyReadOnly("Cannot set property PIDFDs, or unknown property."));
+
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> systemd.startScope(ScopeSpec.builder().build(), SELF));
+
+    assertEquals("org.freedesktop.DBus.Error.PropertyReadOnly", e.dbusErrorName());
+    assertEquals("systemd rejected StartTransientUnit: Cannot set property PIDFDs, or unknown property."
+        + " This systemd does not take PIDFDs, or not on this unit type; confine run -p help lists"
+        + " the versions and unit types of each property.", e.getMessage());
+  }
+
+  @Test
   void jobThatNeverEndsTimesOut() {
     fake.jobSignal(JobSignal.NEVER);
     systemd.jobTimeout(Duration.ofMillis(500));

@@ -22,5 +22,13 @@ public final class DBus {
         super(message);
       }
     }
+
+    public static class PropertyReadOnly extends DBusExecutionException {
+      private static final long serialVersionUID = 1L;
+
+      public PropertyReadOnly(String message) {
+        super(message);
+      }
+    }
   }
 }
