@@ -343,14 +343,88 @@ public final class Systemd implements AutoCloseable {
 
   /** Refuses, before sending anything, properties newer than this manager. */
   private void requireSupported(UnitSpec spec) {
+    spec.properties().keySet().forEach(name -> requireSupported(name, spec.type(), "started"));
+  }
+
+  private void requireSupported(String name, UnitType type, String nothingWas) {
     int version = majorVersion();
-    for (String name : spec.properties().keySet()) {
-      int since = PropertyTable.require(name).since(spec.type());
-      if (version > 0 && version < since) {
-        throw new UnsupportedPropertyException(name + " needs systemd " + since + " or later"
-            + (spec.type() == UnitType.SCOPE ? " for scopes" : "") + "; the " + manager().description()
-            + " runs systemd " + version + ". Nothing was started.");
+    int since = PropertyTable.require(name).since(type);
+    if (version > 0 && version < since) {
+      throw new UnsupportedPropertyException(name + " needs systemd " + since + " or later"
+          + (type == UnitType.SCOPE ? " for scopes" : "") + "; the " + manager().description()
+          + " runs systemd " + version + ". Nothing was " + nothingWas + ".");
+    }
+  }
+
+  /**
+   * The full name of a scope or service: {@code name} itself when it has a type suffix, else
+   * {@code name.service} or {@code name.scope}, whichever is loaded.
+   *
+   * @throws NoSuchUnitException when neither is loaded
+   * @throws InvalidPropertyException when both are
+   */
+  public String unitName(String name) {
+    if (UnitType.ofName(name) != null) {
+      return name;
+    }
+    List<String> loaded = new ArrayList<>();
+    for (UnitType type : UnitType.values()) {
+      try {
+        unitPath(name + type.suffix());
+        loaded.add(name + type.suffix());
+      } catch (NoSuchUnitException notThisOne) {
+        // try the other type
       }
+    }
+    if (loaded.isEmpty()) {
+      throw new NoSuchUnitException("no unit " + name + ".service or " + name + ".scope is loaded in the "
+          + manager().description() + " (systemctl" + manager().systemctlFlag() + " list-units)", null, null);
+    }
+    if (loaded.size() > 1) {
+      throw new InvalidPropertyException("'" + name + "' is ambiguous: both " + String.join(" and ", loaded)
+          + " are loaded; give the full name");
+    }
+    return loaded.get(0);
+  }
+
+  /**
+   * Changes properties of a running scope or service until it stops, as {@code systemctl
+   * set-property --runtime} does; each is {@code NAME=VALUE} as {@code -p} takes it. Properties
+   * that only take effect at creation ({@code Delegate}, {@code Slice} …) are refused.
+   */
+  public void set(String unit, List<String> assignments) {
+    // What needs no bus is checked first, so a bad assignment is reported before any lookup.
+    for (String assignment : assignments) {
+      String property = UnitSpec.split(assignment)[0];
+      if (PropertyTable.require(property).creationOnly()) {
+        throw new InvalidPropertyException(property + " can only be set when a unit is"
+            + " created, not changed on a running one; start a new unit with -p " + assignment);
+      }
+    }
+    String name = unitName(unit);
+    UnitType type = UnitType.ofName(name);
+    List<Object[]> properties = new ArrayList<>();
+    for (String assignment : assignments) {
+      String[] nameAndValue = UnitSpec.split(assignment);
+      requireSupported(nameAndValue[0], type, "changed");
+      for (Assignment wire : PropertyTable.parseAssignment(nameAndValue[0], nameAndValue[1], type)) {
+        properties.add(property(wire.name(), WireValues.variant(wire.value(), wire.signature())));
+      }
+    }
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SetUnitProperties", "sba(sv)",
+        name, true, properties);
+  }
+
+  /** Stops a unit and waits until it has stopped. */
+  public void stop(String unit) {
+    String name = unitName(unit);
+    bus.subscribe();
+    DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "StopUnit", "ss",
+        name, "replace")[0];
+    String result = bus.awaitJob(job, jobTimeout.toMillis());
+    if (!result.equals("done")) {
+      throw new JobFailedException(name, result, "stopping " + name + " failed (job result: " + result
+          + "). See: journalctl" + manager().systemctlFlag() + " -u " + name);
     }
   }
 

@@ -64,6 +64,16 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
     return assignmentsByProperty.getOrDefault(property, List.of());
   }
 
+  /** {@code NAME=VALUE} as {NAME, VALUE}; the value may be empty or hold more '=' signs. */
+  static String[] split(String assignment) {
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new InvalidPropertyException(
+          "invalid property assignment '" + assignment + "': expected NAME=VALUE");
+    }
+    return new String[] {assignment.substring(0, eq), assignment.substring(eq + 1)};
+  }
+
   /** Common builder: each setter validates at once and throws {@link InvalidPropertyException}. */
   public abstract static class Builder<S extends UnitSpec, B extends Builder<S, B>> {
     private final UnitType type;
@@ -104,12 +114,8 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
 
     /** Sets a property from {@code NAME=VALUE}, as {@code systemd-run -p} takes it. */
     public B property(String assignment) {
-      int eq = assignment.indexOf('=');
-      if (eq <= 0) {
-        throw new InvalidPropertyException(
-            "invalid property assignment '" + assignment + "': expected NAME=VALUE");
-      }
-      return property(assignment.substring(0, eq), assignment.substring(eq + 1));
+      String[] nameAndValue = split(assignment);
+      return property(nameAndValue[0], nameAndValue[1]);
     }
 
     /** Keep failed units loaded for inspection instead of collecting them (default: collect). */

@@ -7,6 +7,16 @@ enum UnitType {
   SCOPE,
   SERVICE;
 
+  /** The type of a unit name with a type suffix, e.g. {@code x.scope}, or null. */
+  static UnitType ofName(String unit) {
+    for (UnitType type : values()) {
+      if (unit.endsWith(type.suffix())) {
+        return type;
+      }
+    }
+    return null;
+  }
+
   String suffix() {
     return "." + name().toLowerCase(Locale.ROOT);
   }

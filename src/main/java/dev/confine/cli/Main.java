@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Run commands in transient systemd scopes and services with cgroup limits.",
-    subcommands = {RunCommand.class, AutoComplete.GenerateCompletion.class})
+    subcommands = {RunCommand.class, SetCommand.class, StopCommand.class, WaitCommand.class,
+        AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

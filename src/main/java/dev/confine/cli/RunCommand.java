@@ -46,11 +46,7 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--user", description = "Talk to the user manager (default unless root).")
-  boolean user;
-
-  @Option(names = "--system", description = "Talk to the system manager (default for root).")
-  boolean system;
+  @CommandLine.Mixin ManagerOptions managerOptions;
 
   @Option(names = "--scope", description = "Run COMMAND in a scope instead of a service.")
   boolean scope;
@@ -106,8 +102,8 @@ final class RunCommand implements Callable<Integer> {
         return 0;
       }
     }
+    Manager manager = managerOptions.manager();
     validate();
-    Manager manager = system ? Manager.SYSTEM : user ? Manager.USER : Manager.forCurrentUser();
     Map<String, String> environment = environment();
     String directory = workingDirectory == null ? null : Path.of(workingDirectory).toAbsolutePath().toString();
     if (scope) {
@@ -132,9 +128,6 @@ final class RunCommand implements Callable<Integer> {
 
   /** Cross-option checks, in one place, with systemd-run's wording where it has some. */
   private void validate() {
-    if (user && system) {
-      throw usage("--user and --system may not be combined");
-    }
     if (collect && noCollect) {
       throw usage("--collect and --no-collect may not be combined");
     }
@@ -220,9 +213,7 @@ final class RunCommand implements Callable<Integer> {
       if (exit == null) {
         exit = systemd.awaitExit(name);
       }
-      info("Finished with result: " + exit.result());
-      info("Main processes terminated with: code=" + exit.code() + "/status=" + exit.status());
-      return exit.exitStatus();
+      return ServiceOutcome.report(exit, this::info);
     }
   }
 

@@ -43,6 +43,10 @@ class RunCommandTest {
       run --collect --no-collect -- true            | 2 | --collect and --no-collect may not be combined
       run --bogus -- true                           | 2 | Unknown option: '--bogus'
       run --unit                                    | 2 | Missing required parameter for option '--unit'
+      set --user --system x MemoryMax=1G            | 2 | --user and --system may not be combined
+      set x                                         | 2 | Missing required parameter: 'NAME=VALUE'
+      stop                                          | 2 | Missing required parameter: 'UNIT'
+      wait                                          | 2 | Missing required parameter: 'UNIT'
       """)
   void badInputIsOneLineAndAnExitCode(String args, int status, String message) {
     assertEquals(status, confine(args.split(" ")), err::toString);

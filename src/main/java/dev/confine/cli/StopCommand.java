@@ -1,0 +1,26 @@
+package dev.confine.cli;
+
+import dev.confine.Systemd;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code confine stop UNIT...}: stops units and waits until they have stopped. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+    description = "Stop scopes or services and wait until they have stopped.")
+final class StopCommand implements Callable<Integer> {
+  @Mixin ManagerOptions managerOptions;
+
+  @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, with or without their suffix.")
+  List<String> units;
+
+  @Override
+  public Integer call() {
+    try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
+      units.forEach(systemd::stop);
+    }
+    return 0;
+  }
+}
