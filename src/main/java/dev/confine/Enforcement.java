@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.freedesktop.dbus.Struct;
 
 /**
  * Whether what a spec asks for is really enforced: before the start, against the controllers the
@@ -123,7 +122,7 @@ final class Enforcement {
       String actual = WireValues.text(stored.get(wireName));
       Assignment last = forName.get(forName.size() - 1);
       if (last.isList()) {
-        Set<String> storedElements = elements(stored.get(wireName)).stream()
+        Set<String> storedElements = WireValues.elements(stored.get(wireName)).stream()
             .map(e -> WireValues.text(List.of(e))).collect(Collectors.toSet());
         for (Assignment assignment : forName) {
           for (Object element : (List<?>) assignment.value()) {
@@ -154,15 +153,11 @@ final class Enforcement {
       case "CPUQuotaPeriodSec":
         return expectFile(cgroup, "cpu.max",
             cpuMax(unsigned(stored.get("CPUQuotaPerSecUSec")), unsigned(stored.get("CPUQuotaPeriodUSec"))));
-      case "CPUWeight": {
-        BigInteger weight = unsigned(stored.get(name));
-        return weight.signum() == 0 ? expectFile(cgroup, "cpu.idle", "1")
-            : expectFile(cgroup, "cpu.weight", weight.equals(UINT64_MAX) ? "100" : weight.toString());
-      }
-      case "IOWeight": {
-        BigInteger weight = unsigned(stored.get(name));
-        return expectLine(cgroup, "io.weight", "default " + (weight.equals(UINT64_MAX) ? "100" : weight));
-      }
+      case "CPUWeight":
+        return unsigned(stored.get(name)).signum() == 0 ? expectFile(cgroup, "cpu.idle", "1")
+            : expectFile(cgroup, "cpu.weight", weightText(stored.get(name)));
+      case "IOWeight":
+        return expectLine(cgroup, "io.weight", "default " + weightText(stored.get(name)));
       case "IODeviceWeight": return perDevice(cgroup, "io.weight", stored.get(name), "");
       case "IOReadBandwidthMax": return perDevice(cgroup, "io.max", stored.get(name), "rbps=");
       case "IOWriteBandwidthMax": return perDevice(cgroup, "io.max", stored.get(name), "wbps=");
@@ -201,8 +196,17 @@ final class Enforcement {
   }
 
   private static String perDevice(Path cgroup, String file, Object stored, String key) {
-    for (Object entry : elements(stored)) {
-      List<?> fields = fields(entry);
+    List<?> entries = WireValues.elements(stored);
+    Path path = cgroup.resolve(file);
+    if (entries.isEmpty()) {
+      return null;
+    }
+    if (!Files.exists(path)) {
+      return missing(path);
+    }
+    List<String> lines = readFile(path).lines().toList();
+    for (Object entry : entries) {
+      List<?> fields = WireValues.fields(entry);
       String device;
       try {
         device = deviceNumber(Path.of(String.valueOf(fields.get(0))));
@@ -210,14 +214,10 @@ final class Enforcement {
         return "cannot find the device " + fields.get(0) + ": " + e.getMessage();
       }
       BigInteger amount = unsigned(fields.get(1));
-      String expected = key + (amount.equals(UINT64_MAX) ? "max" : amount.toString());
-      if (!Files.exists(cgroup.resolve(file))) {
-        return missing(cgroup.resolve(file));
-      }
-      String line = readFile(cgroup.resolve(file)).lines()
-          .filter(l -> l.startsWith(device + " ")).findFirst().orElse(null);
+      String expected = key + limitText(amount);
+      String line = lines.stream().filter(l -> l.startsWith(device + " ")).findFirst().orElse(null);
       if (line == null || !List.of(line.split(" ")).contains(key.isEmpty() ? amount.toString() : expected)) {
-        return cgroup.resolve(file) + " has " + (line == null ? "no line for " + device : "'" + line + "'")
+        return path + " has " + (line == null ? "no line for " + device : "'" + line + "'")
             + ", expected " + device + " " + expected;
       }
     }
@@ -233,19 +233,14 @@ final class Enforcement {
   }
 
   private static String cpuSet(Path cgroup, String file, Object stored) {
-    BitSet expected = BitSet.valueOf(bytes(stored));
+    BitSet expected = BitSet.valueOf(WireValues.bytes(stored));
     Path path = cgroup.resolve(file);
     if (!Files.exists(path)) {
       return missing(path);
     }
     String actual = readFile(path).trim();
-    BitSet effective = new BitSet();
-    for (String item : actual.split("[\\s,]+")) {
-      if (!item.isEmpty()) {
-        String[] range = item.split("-");
-        effective.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
-      }
-    }
+    // The kernel writes the list as -p takes it: 0-1,3.
+    BitSet effective = BitSet.valueOf(Values.cpuSet(file, actual));
     return effective.equals(expected) ? null : path + " reads '" + actual + "'";
   }
 
@@ -281,40 +276,19 @@ final class Enforcement {
     }
   }
 
+  /** A limit as cgroupfs writes it: "max" for unset. */
   private static String limitText(Object stored) {
     BigInteger value = unsigned(stored);
     return value.equals(UINT64_MAX) ? "max" : value.toString();
   }
 
+  /** A weight as cgroupfs shows it: an unset weight is the kernel's default, 100. */
+  private static String weightText(Object stored) {
+    BigInteger weight = unsigned(stored);
+    return weight.equals(UINT64_MAX) ? "100" : weight.toString();
+  }
+
   private static BigInteger unsigned(Object value) {
     return new BigInteger(WireValues.text(value));
-  }
-
-  /** The elements of an array as dbus-java returns it. */
-  private static List<?> elements(Object value) {
-    if (value instanceof Object[] array) {
-      return List.of(array);
-    }
-    return value instanceof List<?> list ? list : List.of();
-  }
-
-  /** The fields of a struct as dbus-java returns it. */
-  private static List<?> fields(Object value) {
-    if (value instanceof Struct struct) {
-      return List.of(struct.getParameters());
-    }
-    return elements(value);
-  }
-
-  private static byte[] bytes(Object value) {
-    if (value instanceof byte[] array) {
-      return array;
-    }
-    List<?> list = elements(value);
-    byte[] array = new byte[list.size()];
-    for (int i = 0; i < array.length; i++) {
-      array[i] = ((Number) list.get(i)).byteValue();
-    }
-    return array;
   }
 }

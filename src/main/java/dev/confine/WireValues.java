@@ -98,23 +98,47 @@ final class WireValues {
       return "0x" + HexFormat.of().formatHex(bytes, 0, length);
     }
     if (value instanceof Struct struct) {
-      return text(struct.getParameters());
+      return text(fields(struct));
     }
     if (value instanceof Object[] array) {
-      return text(List.of(array));
+      return text(elements(array));
     }
     if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(Byte.class::isInstance)) {
-      // dbus-java returns some ay values as a List of Byte.
-      byte[] bytes = new byte[list.size()];
-      for (int i = 0; i < bytes.length; i++) {
-        bytes[i] = (Byte) list.get(i);
-      }
-      return text(bytes);
+      return text(bytes(list));
     }
     if (value instanceof List<?> list) {
       List<String> items = list.stream().map(WireValues::text).toList();
       return items.toString();
     }
     return String.valueOf(value);
+  }
+
+  /** The elements of an array as dbus-java returns it (a List or an Object[]); none otherwise. */
+  static List<?> elements(Object value) {
+    if (value instanceof Object[] array) {
+      return List.of(array);
+    }
+    return value instanceof List<?> list ? list : List.of();
+  }
+
+  /** The fields of a struct as dbus-java returns it (a Struct, a List or an Object[]). */
+  static List<?> fields(Object value) {
+    if (value instanceof Struct struct) {
+      return List.of(struct.getParameters());
+    }
+    return elements(value);
+  }
+
+  /** An {@code ay} as dbus-java returns it: a byte[], or a List of Byte. */
+  static byte[] bytes(Object value) {
+    if (value instanceof byte[] array) {
+      return array;
+    }
+    List<?> list = elements(value);
+    byte[] array = new byte[list.size()];
+    for (int i = 0; i < array.length; i++) {
+      array[i] = ((Number) list.get(i)).byteValue();
+    }
+    return array;
   }
 }

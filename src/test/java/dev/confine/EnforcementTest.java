@@ -99,6 +99,25 @@ class EnforcementTest {
         + " interface", findings.get(1).toString());
   }
 
+  /** /dev/null stands in for a block device: any device node has a MAJ:MIN (here 1:3). */
+  @Test
+  void perDeviceLimitsAreFoundOnTheDevicesLine(@TempDir Path cgroup) throws IOException {
+    ScopeSpec spec = ScopeSpec.builder().property("IOReadBandwidthMax", "/dev/null 10M")
+        .property("IOWriteIOPSMax", "/dev/null 500").build();
+    write(cgroup, "io.max", "1:3 rbps=10000000 wbps=max riops=max wiops=500\n");
+    assertEquals(List.of(), Enforcement.verify(spec, stored(spec), cgroup, false));
+
+    write(cgroup, "io.max", "1:3 rbps=max wbps=max riops=max wiops=500\n");
+    assertEquals(List.of("IOReadBandwidthMax=/dev/null 10M is not in effect: " + cgroup.resolve("io.max")
+        + " has '1:3 rbps=max wbps=max riops=max wiops=500', expected 1:3 rbps=10000000"),
+        Enforcement.verify(spec, stored(spec), cgroup, false).stream().map(NotEnforced::toString).toList());
+
+    Files.delete(cgroup.resolve("io.max"));
+    assertTrue(Enforcement.verify(spec, stored(spec), cgroup, false).get(0).reason()
+        .endsWith("io.max does not exist: the io controller is not enabled for the unit, or the kernel"
+            + " lacks this interface"));
+  }
+
   @Test
   void valueSystemdStoredDifferentlyIsReported() {
     ScopeSpec spec = ScopeSpec.builder().property("TasksMax", "42").build();

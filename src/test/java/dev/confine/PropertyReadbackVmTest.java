@@ -214,8 +214,8 @@ class PropertyReadbackVmTest {
       return WireValues.text(value);
     }
     List<String> sentElements = sentElements(sent);
-    List<?> elements = value instanceof Object[] array ? List.of(array) : (List<?>) value;
-    return elements.stream().map(e -> WireValues.text(List.of(e))).filter(sentElements::contains)
+    return WireValues.elements(value).stream().map(e -> WireValues.text(List.of(e)))
+        .filter(sentElements::contains)
         .sorted().collect(Collectors.joining(" "));
   }
 }
