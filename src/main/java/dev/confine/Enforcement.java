@@ -53,6 +53,12 @@ final class Enforcement {
     return findings;
   }
 
+  /** Whether any setting of {@code spec} depends on a limit controller. */
+  static boolean needsControllers(UnitSpec spec) {
+    return spec.properties().keySet().stream()
+        .anyMatch(name -> !controllersNeeded(name, spec.assignmentsOf(name)).isEmpty());
+  }
+
   private static List<String> controllersNeeded(String name, List<Assignment> assignments) {
     List<String> needed = new ArrayList<>();
     String controller = PropertyTable.require(name).controller();

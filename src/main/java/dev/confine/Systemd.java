@@ -100,7 +100,8 @@ public final class Systemd implements AutoCloseable {
    * when the manager's cgroup cannot be read from here (a remote bus, cgroup v1).
    */
   public List<NotEnforced> preflight(UnitSpec spec) {
-    if (spec.properties().isEmpty()) {
+    // Most starts (a Description, a KillMode …) need no controller: then no lookup at all.
+    if (!Enforcement.needsControllers(spec)) {
       return List.of();
     }
     String cgroup = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ControlGroup"));
@@ -394,18 +395,19 @@ public final class Systemd implements AutoCloseable {
    */
   public void set(String unit, List<String> assignments) {
     // What needs no bus is checked first, so a bad assignment is reported before any lookup.
+    List<String[]> namesAndValues = new ArrayList<>();
     for (String assignment : assignments) {
-      String property = UnitSpec.split(assignment)[0];
-      if (PropertyTable.require(property).creationOnly()) {
-        throw new InvalidPropertyException(property + " can only be set when a unit is"
+      String[] nameAndValue = UnitSpec.split(assignment);
+      if (PropertyTable.require(nameAndValue[0]).creationOnly()) {
+        throw new InvalidPropertyException(nameAndValue[0] + " can only be set when a unit is"
             + " created, not changed on a running one; start a new unit with -p " + assignment);
       }
+      namesAndValues.add(nameAndValue);
     }
     String name = unitName(unit);
     UnitType type = UnitType.ofName(name);
     List<Object[]> properties = new ArrayList<>();
-    for (String assignment : assignments) {
-      String[] nameAndValue = UnitSpec.split(assignment);
+    for (String[] nameAndValue : namesAndValues) {
       requireSupported(nameAndValue[0], type, "changed");
       for (Assignment wire : PropertyTable.parseAssignment(nameAndValue[0], nameAndValue[1], type)) {
         properties.add(property(wire.name(), WireValues.variant(wire.value(), wire.signature())));

@@ -1,6 +1,7 @@
 package dev.confine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -48,6 +49,14 @@ class EnforcementTest {
 
     assertEquals(1, findings.size());
     assertTrue(findings.get(0).reason().startsWith("controller io is not delegated"), findings.get(0).reason());
+  }
+
+  @Test
+  void onlyLimitsAndDelegatedControllersNeedTheLookup() {
+    assertFalse(Enforcement.needsControllers(ScopeSpec.builder().description("x")
+        .property("KillMode", "mixed").property("Delegate", "yes").build()));
+    assertTrue(Enforcement.needsControllers(ScopeSpec.builder().property("MemoryMax", "1G").build()));
+    assertTrue(Enforcement.needsControllers(ScopeSpec.builder().property("Delegate", "io").build()));
   }
 
   @Test
