@@ -39,6 +39,11 @@ public final class Bytes {
     return value;
   }
 
+  /** For people, as systemctl shows sizes: {@code 20M}, {@code 1.5G}, {@code 512B}. */
+  public String toHumanString() {
+    return Formats.bytes(value);
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof Bytes bytes && bytes.value == value;

@@ -23,7 +23,7 @@ final class ErrorTranslator {
       case "org.freedesktop.DBus.Error.AccessDenied":
       case "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired":
         return new AccessDeniedException(
-            "the " + manager.description() + " refused " + member + ": " + what
+            "the " + manager.description() + " refused " + member + ": " + what + hint(member)
                 + (manager == Manager.SYSTEM
                     ? " Run as root, use the user manager (--user), or grant a polkit rule (see"
                         + " polkit/ in confine's sources)."
@@ -39,7 +39,7 @@ final class ErrorTranslator {
                 : ""),
             name, null);
       case "org.freedesktop.DBus.Error.InvalidArgs":
-        return new InvalidArgumentException("systemd rejected " + member + ": " + what, name, null);
+        return new InvalidArgumentException("systemd rejected " + member + ": " + what + hint(member), name, null);
       case "org.freedesktop.DBus.Error.ServiceUnknown":
       case "org.freedesktop.DBus.Error.NameHasNoOwner":
         return new BusUnreachableException(
@@ -53,5 +53,15 @@ final class ErrorTranslator {
       default:
         return new SystemdException(member + " failed: " + what + " (" + name + ")", name, null);
     }
+  }
+
+  /** The rules behind a refusal of a method, where they are not obvious. */
+  private static String hint(String member) {
+    if (member.equals("AttachProcessesToUnit")) {
+      return " systemd moves processes only into an active unit that was started with Delegate=yes"
+          + " (confine run --scope -p Delegate=yes ...), and a caller that is neither root nor the"
+          + " manager's own user may move only processes of the unit's user.";
+    }
+    return "";
   }
 }

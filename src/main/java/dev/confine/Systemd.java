@@ -5,11 +5,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -38,13 +44,14 @@ import org.slf4j.LoggerFactory;
 public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
   private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
-
-  private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+  private static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
 
   private final SystemdBus bus;
   private Duration jobTimeout = Duration.ofSeconds(90);
   private boolean allowUndelegated;
   private volatile int majorVersion;
+  /** Runs the …Async calls; threads exist only while such calls run. */
+  private final ExecutorService asyncCalls = Executors.newCachedThreadPool(daemonThreads("confine-async"));
 
   private Systemd(SystemdBus bus) {
     this.bus = bus;
@@ -105,7 +112,7 @@ public final class Systemd implements AutoCloseable {
       return List.of();
     }
     String cgroup = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ControlGroup"));
-    Path dir = cgroupDirectory(cgroup);
+    Path dir = CgroupFiles.directory(cgroup);
     Path controllers = dir.resolve("cgroup.controllers");
     if (!Files.isReadable(controllers)) {
       LOG.debug("cannot read {}; skipping the delegation check", controllers);
@@ -113,7 +120,7 @@ public final class Systemd implements AutoCloseable {
     }
     try {
       Set<String> available = Set.of(Files.readString(controllers).trim().split("\\s+"));
-      String holder = dir.equals(CGROUP_ROOT) ? "the system manager" : dir.getFileName().toString();
+      String holder = dir.equals(CgroupFiles.ROOT) ? "the system manager" : dir.getFileName().toString();
       return Enforcement.preflight(spec, available, holder, manager());
     } catch (IOException e) {
       LOG.debug("cannot read {}; skipping the delegation check", controllers, e);
@@ -131,12 +138,8 @@ public final class Systemd implements AutoCloseable {
     Map<String, Object> stored = bus.properties(unitPath(unit), spec.type().dbusInterface());
     String cgroup = String.valueOf(stored.getOrDefault("ControlGroup", ""));
     String state = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SystemState"));
-    return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : cgroupDirectory(cgroup),
+    return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : CgroupFiles.directory(cgroup),
         Set.of("initializing", "starting", "stopping").contains(state));
-  }
-
-  private static Path cgroupDirectory(String cgroup) {
-    return cgroup.isEmpty() || cgroup.equals("/") ? CGROUP_ROOT : CGROUP_ROOT.resolve(cgroup.substring(1));
   }
 
   /**
@@ -192,7 +195,7 @@ public final class Systemd implements AutoCloseable {
       return;
     }
     String cgroup = String.valueOf(bus.property(unitPath(unit), UnitType.SCOPE.dbusInterface(), "ControlGroup"));
-    Path dir = cgroupDirectory(cgroup).resolve(String.valueOf(subgroup.get(0).value()));
+    Path dir = CgroupFiles.directory(cgroup).resolve(String.valueOf(subgroup.get(0).value()));
     try {
       Files.createDirectories(dir);
       for (long pid : pids) {
@@ -236,7 +239,10 @@ public final class Systemd implements AutoCloseable {
       throw e;
     }
     try {
-      ScopedProcess started = new ScopedProcess(startScope(spec, process.pid()), process);
+      String unit = startScope(spec, process.pid());
+      String path = unitPath(unit);
+      ScopedProcess started = new ScopedProcess(unit, process, OomWatch.start(cgroupOf(path, UnitType.SCOPE)),
+          () -> bus.properties(path, ""));
       beforeStart.accept(started);
       gate.open();
       process.onExit().thenRun(gate::close);
@@ -264,14 +270,20 @@ public final class Systemd implements AutoCloseable {
   }
 
   /**
-   * Waits until a service started by this connection is inactive or failed, and tells how it
-   * ended. Works for collected units too, as long as this connection is open.
+   * Waits until a service or scope is inactive or failed, and tells how it ended, with an
+   * explanation when the OOM killer, a runtime limit or a signal ended it. The unit is pinned to
+   * this connection while it waits, so that it is still there to ask when it has ended.
    */
-  public ServiceExit awaitExit(String unit) throws InterruptedException {
-    String path = unitPath(unit);
+  public UnitExit awaitExit(String unit) throws InterruptedException {
+    String name = unitName(unit);
+    String path = unitPath(name);
+    UnitType type = UnitType.ofName(name);
+    pin(path);
+    long oomKills;
     // A permit per change signal, so a change between reading the state and waiting is not lost.
     Semaphore changes = new Semaphore(0);
-    try (SystemdBus.Listener listener = bus.onPropertiesChanged(path, changes::release)) {
+    try (Subscription listener = bus.onPropertiesChanged(path, changes::release);
+        OomWatch oomWatch = OomWatch.start(cgroupOf(path, type))) {
       while (true) {
         String state = String.valueOf(bus.property(path, SystemdBus.UNIT, "ActiveState"));
         if (state.equals("inactive") || state.equals("failed")) {
@@ -281,11 +293,170 @@ public final class Systemd implements AutoCloseable {
         changes.tryAcquire(1, TimeUnit.SECONDS);
         changes.drainPermits();
       }
+      oomKills = oomWatch.kills();
     }
-    Map<String, Object> service = bus.properties(path, UnitType.SERVICE.dbusInterface());
-    int code = ((Number) service.getOrDefault("ExecMainCode", 0)).intValue();
-    int status = ((Number) service.getOrDefault("ExecMainStatus", 0)).intValue();
-    return new ServiceExit(unit, String.valueOf(service.get("Result")), exitCodeName(code), status);
+    Map<String, Object> properties = bus.properties(path, "");
+    String result = String.valueOf(properties.get("Result"));
+    String code = type == UnitType.SERVICE
+        ? exitCodeName(((Number) properties.getOrDefault("ExecMainCode", 0)).intValue()) : "none";
+    int status = ((Number) properties.getOrDefault("ExecMainStatus", 0)).intValue();
+    return new UnitExit(name, result, code, status, ExitExplanation.of(result, code, status, properties, oomKills));
+  }
+
+  /**
+   * Keeps a unit loaded while this connection is open (Unit.Ref), so that a unit collected when it
+   * ends can still tell how it ended. Best effort: without it, such a unit may be gone too soon.
+   */
+  private void pin(String path) {
+    try {
+      bus.call(path, SystemdBus.UNIT, "Ref", "");
+    } catch (SystemdException e) {
+      LOG.debug("cannot pin {}; its result may be gone when it ends", path, e);
+    }
+  }
+
+  /** The cgroup of a unit as it is now; null when it has none. */
+  private CgroupFiles cgroupOf(String path, UnitType type) {
+    String cgroup = String.valueOf(bus.property(path, type.dbusInterface(), "ControlGroup"));
+    return cgroup.isEmpty() ? null : new CgroupFiles(CgroupFiles.directory(cgroup));
+  }
+
+  /**
+   * The transient scopes and services of this manager, not only confine's: those that are active,
+   * failed or changing state, and with {@code all} the inactive ones that are still loaded.
+   */
+  public List<UnitSummary> list(boolean all) {
+    Object[] reply = bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ListUnitsByPatterns", "asas",
+        List.of(), List.of("*.scope", "*.service"));
+    List<UnitSummary> units = new ArrayList<>();
+    for (Object entry : WireValues.elements(reply[0])) {
+      // (name, description, load state, active state, sub state, following, path, job id, job type, job path)
+      List<?> fields = WireValues.fields(entry);
+      String activeState = String.valueOf(fields.get(3));
+      boolean hasJob = ((Number) fields.get(7)).longValue() != 0;
+      if (!all && activeState.equals("inactive") && !hasJob) {
+        continue;
+      }
+      try {
+        Map<String, Object> properties = bus.properties(String.valueOf(fields.get(6)), "");
+        if (Boolean.TRUE.equals(properties.get("Transient"))) {
+          units.add(Observation.summary(String.valueOf(fields.get(0)), properties));
+        }
+      } catch (NoSuchUnitException | InvalidArgumentException goneMeanwhile) {
+        LOG.debug("{} went away while listing", fields.get(0), goneMeanwhile);
+      }
+    }
+    units.sort(java.util.Comparator.comparing(UnitSummary::unit));
+    return units;
+  }
+
+  /**
+   * A unit's state, limits (as systemd holds them and as the kernel does), use, pressure,
+   * delegation and processes. The cgroup files are read when the cgroup is visible from here.
+   */
+  public UnitStatus status(String unit) {
+    String name = unitName(unit);
+    Map<String, Object> properties = bus.properties(unitPath(name), "");
+    String cgroup = String.valueOf(properties.getOrDefault("ControlGroup", ""));
+    return Observation.status(name, properties,
+        cgroup.isEmpty() ? null : new CgroupFiles(CgroupFiles.directory(cgroup)));
+  }
+
+  /** Freezes every process of a unit (cgroup freezer); returns once they are frozen. */
+  public void freeze(String unit) {
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "FreezeUnit", "s", unitName(unit));
+  }
+
+  /** Thaws a frozen unit. */
+  public void thaw(String unit) {
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ThawUnit", "s", unitName(unit));
+  }
+
+  /** The unit's FreezerState: {@code running}, {@code frozen}, {@code freezing}, {@code thawing}. */
+  public String freezerState(String unit) {
+    return String.valueOf(bus.property(unitPath(unitName(unit)), SystemdBus.UNIT, "FreezerState"));
+  }
+
+  /**
+   * Sends a signal to processes of a unit, as {@code systemctl kill}.
+   *
+   * @param signal a name ({@code TERM}, {@code SIGKILL}) or number
+   */
+  public void kill(String unit, KillWhom whom, String signal) {
+    int number = Values.signal("signal", signal);
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "KillUnit", "ssi", unitName(unit), whom.wireName(), number);
+  }
+
+  /** Clears the failed state of a unit, so that a collected unit goes away. */
+  public void resetFailed(String unit) {
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ResetFailedUnit", "s", unitName(unit));
+  }
+
+  /** Clears the failed state of every unit of this manager. */
+  public void resetFailed() {
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ResetFailed", "");
+  }
+
+  /**
+   * Moves running processes into a unit's cgroup. systemd allows this only into an active unit
+   * with {@code Delegate=yes}, and, unless the caller is root or the manager's own user, only for
+   * processes of the unit's user.
+   */
+  public void attach(String unit, long... pids) {
+    if (pids.length == 0) {
+      throw new InvalidPropertyException("attach needs at least one process ID");
+    }
+    List<UInt32> pidList = new ArrayList<>();
+    for (long pid : pids) {
+      pidList.add(new UInt32(pid));
+    }
+    bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "AttachProcessesToUnit", "ssau", unitName(unit), "",
+        pidList);
+  }
+
+  /**
+   * Calls {@code consumer} with every property change of a transient unit of this manager, in
+   * order, on a thread of its own, until the subscription is closed.
+   */
+  public Subscription watchUnits(Consumer<UnitEvent> consumer) {
+    return watchUnits(Set.of(), consumer);
+  }
+
+  /**
+   * Like {@link #watchUnits(Consumer)}, for the named units only (full names), transient or not;
+   * an empty set means every transient unit. Naming the units spares a lookup per changing unit,
+   * which matters on a busy manager.
+   */
+  public Subscription watchUnits(Set<String> units, Consumer<UnitEvent> consumer) {
+    bus.subscribe();
+    ExecutorService inOrder = Executors.newSingleThreadExecutor(daemonThreads("confine-events"));
+    Map<String, Boolean> wanted = new ConcurrentHashMap<>();
+    Subscription signals = bus.onPropertiesChangedBelow(UNITS_PATH, (path, iface, changed) -> {
+      Instant time = Instant.now();
+      String unit = UnitNames.fromObjectPath(path);
+      if (!units.isEmpty() && !units.contains(unit)) {
+        return;
+      }
+      inOrder.execute(() -> {
+        if (!units.isEmpty() || wanted.computeIfAbsent(path, this::isTransient)) {
+          Map<String, Object> values = new java.util.LinkedHashMap<>();
+          changed.forEach((name, value) -> values.put(name, WireValues.plain(value)));
+          consumer.accept(new UnitEvent(time, unit, iface.substring(iface.lastIndexOf('.') + 1), values));
+        }
+      });
+    });
+    return () -> {
+      signals.close();
+      inOrder.shutdownNow();
+    };
+  }
+
+  private boolean isTransient(String path) {
+    try {
+      return Boolean.TRUE.equals(bus.property(path, SystemdBus.UNIT, "Transient"));
+    } catch (SystemdException gone) {
+      return false;
+    }
   }
 
   /** All properties of a unit on one of its interfaces, as systemd reports them. */
@@ -449,8 +620,96 @@ public final class Systemd implements AutoCloseable {
     return new Object[] {name, value};
   }
 
+  // Asynchronous variants: each runs its blocking twin on a thread of this connection.
+
+  /** {@link #list(boolean)}, asynchronously. */
+  public CompletableFuture<List<UnitSummary>> listAsync(boolean all) {
+    return async(() -> list(all));
+  }
+
+  /** {@link #status(String)}, asynchronously. */
+  public CompletableFuture<UnitStatus> statusAsync(String unit) {
+    return async(() -> status(unit));
+  }
+
+  /** {@link #set(String, List)}, asynchronously. */
+  public CompletableFuture<Void> setAsync(String unit, List<String> assignments) {
+    return async(() -> set(unit, assignments));
+  }
+
+  /** {@link #stop(String)}, asynchronously: completes once the unit has stopped. */
+  public CompletableFuture<Void> stopAsync(String unit) {
+    return async(() -> stop(unit));
+  }
+
+  /** {@link #freeze(String)}, asynchronously. */
+  public CompletableFuture<Void> freezeAsync(String unit) {
+    return async(() -> freeze(unit));
+  }
+
+  /** {@link #thaw(String)}, asynchronously. */
+  public CompletableFuture<Void> thawAsync(String unit) {
+    return async(() -> thaw(unit));
+  }
+
+  /** {@link #kill(String, KillWhom, String)}, asynchronously. */
+  public CompletableFuture<Void> killAsync(String unit, KillWhom whom, String signal) {
+    return async(() -> kill(unit, whom, signal));
+  }
+
+  /** {@link #resetFailed(String)}, asynchronously. */
+  public CompletableFuture<Void> resetFailedAsync(String unit) {
+    return async(() -> resetFailed(unit));
+  }
+
+  /** {@link #attach(String, long...)}, asynchronously. */
+  public CompletableFuture<Void> attachAsync(String unit, long... pids) {
+    return async(() -> attach(unit, pids));
+  }
+
+  /** {@link #awaitExit(String)}, asynchronously: completes when the unit has ended. */
+  public CompletableFuture<UnitExit> awaitExitAsync(String unit) {
+    return async(() -> awaitExit(unit));
+  }
+
+  private interface Call<T> {
+    T call() throws InterruptedException;
+  }
+
+  private interface Action {
+    void run() throws InterruptedException;
+  }
+
+  private <T> CompletableFuture<T> async(Call<T> call) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    asyncCalls.execute(() -> {
+      try {
+        future.complete(call.call());
+      } catch (Exception | Error e) {
+        future.completeExceptionally(e);
+      }
+    });
+    return future;
+  }
+
+  private CompletableFuture<Void> async(Action action) {
+    return async(() -> {
+      action.run();
+      return (Void) null;
+    });
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
   @Override
   public void close() {
+    asyncCalls.shutdownNow();
     bus.close();
   }
 }

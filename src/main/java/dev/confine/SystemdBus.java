@@ -15,6 +15,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.messages.Message;
@@ -199,33 +200,49 @@ final class SystemdBus implements AutoCloseable {
     }
   }
 
-  /** A signal subscription; closing it ends it. */
-  interface Listener extends AutoCloseable {
-    @Override
-    void close();
+  /** What a PropertiesChanged signal said: the object, the interface, the new values. */
+  interface ChangeHandler {
+    void changed(String path, String iface, Map<String, Object> changed);
   }
 
   /** Runs {@code onChange} whenever a property of the object at {@code path} changes. */
-  Listener onPropertiesChanged(String path, Runnable onChange) {
+  Subscription onPropertiesChanged(String path, Runnable onChange) {
+    return onPropertiesChanged(propertiesChanged().withPath(path), (p, iface, changed) -> onChange.run());
+  }
+
+  /** Calls {@code handler} for every property change of the objects below {@code namespace}. */
+  Subscription onPropertiesChangedBelow(String namespace, ChangeHandler handler) {
+    return onPropertiesChanged(propertiesChanged().withPathNamespace(namespace), handler);
+  }
+
+  /**
+   * A rule typed with dbus-java's own PropertiesChanged class: dbus-java turns these signals into
+   * that class, and a generic (untyped) handler never sees them.
+   */
+  private static DBusMatchRuleBuilder propertiesChanged() {
     try {
-      AutoCloseable handler = connection.addGenericSigHandler(
-          DBusMatchRuleBuilder.create()
-              .withType("signal")
-              .withInterface(PROPERTIES)
-              .withMember("PropertiesChanged")
-              .withPath(path)
-              .build(),
-          signal -> onChange.run());
+      return DBusMatchRuleBuilder.create().withType(Properties.PropertiesChanged.class);
+    } catch (DBusException e) {
+      throw new IllegalStateException("dbus-java cannot describe its own PropertiesChanged signal", e);
+    }
+  }
+
+  private Subscription onPropertiesChanged(DBusMatchRuleBuilder rule, ChangeHandler handler) {
+    try {
+      AutoCloseable registration = connection.addSigHandler(rule.build(), (Properties.PropertiesChanged signal) -> {
+        Map<String, Object> changed = new LinkedHashMap<>();
+        signal.getPropertiesChanged().forEach((name, value) -> changed.put(name, value.getValue()));
+        handler.changed(signal.getPath(), signal.getInterfaceName(), changed);
+      });
       return () -> {
         try {
-          handler.close();
+          registration.close();
         } catch (Exception e) {
-          LOG.debug("removing the PropertiesChanged handler for {} failed", path, e);
+          LOG.debug("removing a PropertiesChanged handler failed", e);
         }
       };
     } catch (DBusException e) {
-      throw new BusUnreachableException("cannot listen for changes of " + path + ": " + e.getMessage(),
-          null, e);
+      throw new BusUnreachableException("cannot listen for property changes: " + e.getMessage(), null, e);
     }
   }
 

@@ -50,4 +50,23 @@ final class UnitNames {
     }
     return full;
   }
+
+  /**
+   * The unit an object path stands for: {@code /org/freedesktop/systemd1/unit/x_2dy_2eservice}
+   * is {@code x-y.service} (sd-bus escapes every byte but letters and digits as _XX).
+   */
+  static String fromObjectPath(String path) {
+    String escaped = path.substring(path.lastIndexOf('/') + 1);
+    StringBuilder name = new StringBuilder();
+    for (int i = 0; i < escaped.length(); i++) {
+      char c = escaped.charAt(i);
+      if (c == '_' && i + 2 < escaped.length()) {
+        name.append((char) Integer.parseInt(escaped.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        name.append(c);
+      }
+    }
+    return name.toString();
+  }
 }

@@ -49,7 +49,7 @@ final class Values {
           Map.entry("w", 604_800_000_000L), Map.entry("week", 604_800_000_000L),
           Map.entry("weeks", 604_800_000_000L));
   private static final Pattern TIME_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zµ]*)");
-  private static final List<String> SIGNALS =
+  static final List<String> SIGNALS =
       List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
           "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
           "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS");

@@ -141,4 +141,29 @@ final class WireValues {
     }
     return array;
   }
+
+  /**
+   * A value as dbus-java returned it, as plain Java for callers: unsigned numbers as Long (BigInteger
+   * above 2^63), object paths as String, byte arrays in hex, arrays and structs as List.
+   */
+  static Object plain(Object value) {
+    if (value instanceof UInt64 u) {
+      BigInteger v = u.value();
+      return v.bitLength() > 63 ? v : (Object) v.longValue();
+    }
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value instanceof byte[] || value instanceof List<?> list && !list.isEmpty()
+        && list.stream().allMatch(Byte.class::isInstance)) {
+      return text(value);
+    }
+    if (value instanceof Struct || value instanceof Object[] || value instanceof List<?>) {
+      return fields(value).stream().map(WireValues::plain).toList();
+    }
+    if (value instanceof Boolean || value instanceof String) {
+      return value;
+    }
+    return String.valueOf(value);
+  }
 }

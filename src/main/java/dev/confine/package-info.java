@@ -14,7 +14,10 @@
  *
  * <p>Properties take systemd's unit-file syntax and are checked against confine's property table
  * as they are set ({@link dev.confine.InvalidPropertyException}); {@link dev.confine.PropertyInfo}
- * lists the table. Failures reported by systemd are {@link dev.confine.SystemdException}s.
+ * lists the table. Running units are watched and steered through the same {@link
+ * dev.confine.Systemd}: {@code list}, {@code status}, {@code set}, {@code freeze}, {@code kill},
+ * {@code attach}, {@code awaitExit}, {@code watchUnits}, each with an {@code …Async} variant.
+ * Failures reported by systemd are {@link dev.confine.SystemdException}s.
  * Everything else in this package, the D-Bus layer included, is internal.
  */
 package dev.confine;

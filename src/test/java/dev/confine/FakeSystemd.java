@@ -74,6 +74,7 @@ final class FakeSystemd implements AutoCloseable {
   private final DBusConnection connection;
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
   private final List<StartCall> calls = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> steering = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong jobIds = new AtomicLong();
   private volatile JobSignal jobSignal = JobSignal.AFTER_REPLY;
   private volatile String jobResult = "done";
@@ -148,6 +149,11 @@ final class FakeSystemd implements AutoCloseable {
     return List.copyOf(calls);
   }
 
+  /** The calls that steer running units, each as {@code "Method arg arg …"}, in order. */
+  List<String> steering() {
+    return List.copyOf(steering);
+  }
+
   StartCall lastCall() {
     List<StartCall> all = calls();
     if (all.isEmpty()) {
@@ -204,6 +210,36 @@ final class FakeSystemd implements AutoCloseable {
     }
 
     @Override
+    public void FreezeUnit(String name) {
+      steering.add("FreezeUnit " + name);
+    }
+
+    @Override
+    public void ThawUnit(String name) {
+      steering.add("ThawUnit " + name);
+    }
+
+    @Override
+    public void KillUnit(String name, String whom, int signal) {
+      steering.add("KillUnit " + name + " " + whom + " " + signal);
+    }
+
+    @Override
+    public void ResetFailedUnit(String name) {
+      steering.add("ResetFailedUnit " + name);
+    }
+
+    @Override
+    public void ResetFailed() {
+      steering.add("ResetFailed");
+    }
+
+    @Override
+    public void AttachProcessesToUnit(String name, String subcgroup, List<UInt32> pids) {
+      steering.add("AttachProcessesToUnit " + name + " '" + subcgroup + "' " + pids);
+    }
+
+    @Override
     public void Subscribe() {
       // systemd starts sending job signals to the caller; the fake sends them regardless.
     }
@@ -232,6 +268,18 @@ final class FakeSystemd implements AutoCloseable {
         String name, String mode, List<UnitProperty> properties, List<AuxUnit> aux);
 
     void Subscribe();
+
+    void FreezeUnit(String name);
+
+    void ThawUnit(String name);
+
+    void KillUnit(String name, String whom, int signal);
+
+    void ResetFailedUnit(String name);
+
+    void ResetFailed();
+
+    void AttachProcessesToUnit(String name, String subcgroup, List<UInt32> pids);
 
     @DBusBoundProperty(name = "Version")
     String getVersion();

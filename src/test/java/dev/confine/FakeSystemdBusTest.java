@@ -211,6 +211,33 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void steeringCallsCrossTheWireWithSystemdsSignatures() {
+    try (Systemd systemd = Systemd.connect(Manager.USER, fake.address())) {
+      systemd.freeze("a.service");
+      systemd.thaw("a.scope");
+      systemd.kill("a.service", KillWhom.MAIN, "SIGKILL");
+      systemd.kill("a.service", KillWhom.ALL, "hup");
+      systemd.resetFailed("a.service");
+      systemd.resetFailed();
+      systemd.attachAsync("a.scope", 42, 4_000_000_000L).join();
+    }
+    assertEquals(List.of("FreezeUnit a.service", "ThawUnit a.scope", "KillUnit a.service main 9",
+        "KillUnit a.service all 1", "ResetFailedUnit a.service", "ResetFailed",
+        "AttachProcessesToUnit a.scope '' [42, 4000000000]"), fake.steering());
+  }
+
+  @Test
+  void badSignalIsRefusedBeforeAnythingIsSent() {
+    try (Systemd systemd = Systemd.connect(Manager.USER, fake.address())) {
+      InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+          () -> systemd.kill("a.service", KillWhom.ALL, "SIGNOPE"));
+      assertEquals("invalid value for signal: 'SIGNOPE' (expected a signal name such as SIGTERM or a number 1-64)",
+          e.getMessage());
+    }
+    assertEquals(List.of(), fake.steering());
+  }
+
+  @Test
   void versionIsReadFromTheManager() {
     assertEquals(FakeSystemd.VERSION, systemd.version());
     assertEquals(257, systemd.majorVersion());

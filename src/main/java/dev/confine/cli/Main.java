@@ -10,8 +10,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Run commands in transient systemd scopes and services with cgroup limits.",
-    subcommands = {RunCommand.class, SetCommand.class, StopCommand.class, WaitCommand.class,
-        AutoComplete.GenerateCompletion.class})
+    subcommands = {RunCommand.class, ListCommand.class, StatusCommand.class, TopCommand.class,
+        SetCommand.class, FreezeCommand.class, FreezeCommand.ThawCommand.class, KillCommand.class,
+        StopCommand.class, ResetFailedCommand.class, AttachCommand.class, WaitCommand.class,
+        EventsCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -27,7 +29,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
     // Everything from the first positional parameter on belongs to the payload: `run ls -l`.
-    commandLine.setStopAtPositional(true);
+    commandLine.getSubcommands().get("run").setStopAtPositional(true);
     commandLine.setParameterExceptionHandler(Main::usageError);
     commandLine.setExecutionExceptionHandler(ExitCodes::handle);
     return commandLine;

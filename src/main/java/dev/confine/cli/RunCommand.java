@@ -7,7 +7,7 @@ import dev.confine.NotEnforced;
 import dev.confine.PropertyInfo;
 import dev.confine.ScopeSpec;
 import dev.confine.ScopedProcess;
-import dev.confine.ServiceExit;
+import dev.confine.UnitExit;
 import dev.confine.ServiceSpec;
 import dev.confine.Systemd;
 import dev.confine.UnitSpec;
@@ -182,7 +182,9 @@ final class RunCommand implements Callable<Integer> {
         readBack(systemd, started.unit(), scopeSpec, warned);
       });
       // The connection stays open while the payload runs: it pins the scope (AddRef).
-      return process.waitFor();
+      int status = process.waitFor();
+      ExitReport.explain(process.exit(), spec.commandLine().getErr());
+      return status;
     }
   }
 
@@ -190,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
     try (Systemd systemd = Systemd.connect(manager)) {
       Set<String> warned = preflight(systemd, serviceSpec);
       String name;
-      ServiceExit exit = null;
+      UnitExit exit = null;
       try {
         name = systemd.start(serviceSpec);
         readBack(systemd, name, serviceSpec, warned);
@@ -213,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
       if (exit == null) {
         exit = systemd.awaitExit(name);
       }
-      return ServiceOutcome.report(exit, this::info);
+      return ExitReport.report(exit, this::info, spec.commandLine().getErr());
     }
   }
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
       "NAME=VALUE as for run -p; creation-only properties (Delegate, Slice ...) are refused."})
 final class SetCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
+  @Mixin OutputOptions output;
 
   @Parameters(index = "0", paramLabel = "UNIT", description = "The unit, with or without its suffix.")
   String unit;
@@ -21,10 +22,17 @@ final class SetCommand implements Callable<Integer> {
       completionCandidates = RunCommand.PropertyNames.class, description = "Properties to change.")
   List<String> assignments;
 
+  /** The --json line. */
+  record Result(String unit, List<String> properties) {}
+
   @Override
   public Integer call() {
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
-      systemd.set(unit, assignments);
+      String name = systemd.unitName(unit);
+      systemd.set(name, assignments);
+      if (output.json) {
+        output.printJson(new Result(name, assignments));
+      }
     }
     return 0;
   }

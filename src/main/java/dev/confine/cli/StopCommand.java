@@ -12,14 +12,24 @@ import picocli.CommandLine.Parameters;
     description = "Stop scopes or services and wait until they have stopped.")
 final class StopCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
+  @Mixin OutputOptions output;
 
   @Parameters(arity = "1..*", paramLabel = "UNIT", description = "Units, with or without their suffix.")
   List<String> units;
 
+  /** The --json line per unit stopped. */
+  record Result(String unit) {}
+
   @Override
   public Integer call() {
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
-      units.forEach(systemd::stop);
+      for (String unit : units) {
+        String name = systemd.unitName(unit);
+        systemd.stop(name);
+        if (output.json) {
+          output.printJson(new Result(name));
+        }
+      }
     }
     return 0;
   }

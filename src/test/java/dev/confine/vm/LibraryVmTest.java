@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.confine.Manager;
 import dev.confine.ScopeSpec;
 import dev.confine.ScopedProcess;
-import dev.confine.ServiceExit;
+import dev.confine.UnitExit;
 import dev.confine.ServiceSpec;
 import dev.confine.Systemd;
 import dev.confine.UnitExistsException;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -64,8 +65,8 @@ class LibraryVmTest {
   void serviceExitIsReported() throws Exception {
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
       String unit = systemd.start(ServiceSpec.builder(List.of("sh", "-c", "exit 3")).build());
-      ServiceExit exit = systemd.awaitExit(unit);
-      assertEquals(new ServiceExit(unit, "exit-code", "exited", 3), exit);
+      UnitExit exit = systemd.awaitExit(unit);
+      assertEquals(new UnitExit(unit, "exit-code", "exited", 3, Optional.empty()), exit);
       assertEquals(3, exit.exitStatus());
     }
   }

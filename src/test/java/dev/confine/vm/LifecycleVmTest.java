@@ -22,8 +22,9 @@ class LifecycleVmTest {
     String unit = Guest.unitFrom(started);
     String shortName = unit.substring(0, unit.length() - ".service".length());
     try {
-      Result set = confine("set", unit, "MemoryMax=32M", "TasksMax=7");
+      Result set = confine("set", "--json", unit, "MemoryMax=32M", "TasksMax=7");
       assertEquals(0, set.status(), set::toString);
+      assertEquals("{\"unit\":\"" + unit + "\",\"properties\":[\"MemoryMax=32M\",\"TasksMax=7\"]}\n", set.out());
       assertEquals("33554432", cgroupFile(unit, "memory.max"));
       assertEquals("7", cgroupFile(unit, "pids.max"));
 
@@ -36,8 +37,9 @@ class LifecycleVmTest {
       assertEquals("confine: Delegate can only be set when a unit is created, not changed on a running"
           + " one; start a new unit with -p Delegate=yes\n", creationOnly.err());
     } finally {
-      Result stop = confine("stop", shortName);
+      Result stop = confine("stop", shortName, "--json");
       assertEquals(0, stop.status(), stop::toString);
+      assertEquals("{\"unit\":\"" + unit + "\"}\n", stop.out());
     }
     assertEquals("not-found", Guest.loadState(unit), "the stopped unit is gone");
   }

@@ -1,15 +1,20 @@
 package dev.confine;
 
+import java.util.Optional;
+
 /**
- * How a service ended: systemd's {@code Result} ({@code success}, {@code exit-code}, {@code signal},
- * {@code oom-kill}, {@code timeout}, …) and how its main process terminated.
+ * How a unit ended: systemd's {@code Result} ({@code success}, {@code exit-code}, {@code signal},
+ * {@code oom-kill}, {@code timeout}, …) and, for a service, how its main process terminated.
  *
- * @param unit the service's name
+ * @param unit the unit's name
  * @param result the unit's {@code Result} property
- * @param code {@code exited}, {@code killed} or {@code dumped}
+ * @param code {@code exited}, {@code killed} or {@code dumped}; {@code none} for a scope
  * @param status the exit status, or the signal number when killed
+ * @param explanation why it ended, in words, when that was not its own doing: "killed by the OOM
+ *     killer: memory use reached MemoryMax=20M", "stopped by its runtime limit RuntimeMaxSec=5s",
+ *     "killed by signal SIGTERM"
  */
-public record ServiceExit(String unit, String result, String code, int status) {
+public record UnitExit(String unit, String result, String code, int status, Optional<String> explanation) {
 
   /**
    * Whether the command itself ran. False when systemd could not set it up or execute it: it then

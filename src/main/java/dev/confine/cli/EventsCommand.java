@@ -1,0 +1,56 @@
+package dev.confine.cli;
+
+import dev.confine.Subscription;
+import dev.confine.Systemd;
+import dev.confine.UnitEvent;
+import java.io.PrintWriter;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code confine events [UNIT...]}: property changes of transient units as they happen. */
+@Command(name = "events", mixinStandardHelpOptions = true,
+    description = {"Print the property changes (state, sub-state, main PID ...) of the manager's",
+      "transient units as systemd announces them, one per line; --json for JSON lines."})
+final class EventsCommand implements Callable<Integer> {
+  @Mixin ManagerOptions managerOptions;
+  @Mixin OutputOptions output;
+
+  @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit after N events (default: run until interrupted).")
+  int count;
+
+  @Parameters(arity = "0..*", paramLabel = "UNIT", description = "Only these units (full names), transient or not.")
+  Set<String> units = Set.of();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = output.out();
+    Semaphore printed = new Semaphore(0);
+    try (Systemd systemd = Systemd.connect(managerOptions.manager());
+        Subscription events = systemd.watchUnits(units, event -> {
+          out.println(output.json ? Json.write(event) : text(event));
+          out.flush();
+          printed.release();
+        })) {
+      // Ready: what happens from here on is reported (tests and scripts wait for this line).
+      output.err().println("confine: watching unit changes");
+      output.err().flush();
+      if (count == 0) {
+        new CountDownLatch(1).await();
+      }
+      printed.acquire(count);
+    }
+    return 0;
+  }
+
+  private static String text(UnitEvent event) {
+    return event.time() + " " + event.unit() + " " + event.iface() + ": " + event.changed().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+  }
+}
