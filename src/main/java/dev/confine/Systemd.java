@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -346,7 +348,7 @@ public final class Systemd implements AutoCloseable {
         LOG.debug("{} went away while listing", fields.get(0), goneMeanwhile);
       }
     }
-    units.sort(java.util.Comparator.comparing(UnitSummary::unit));
+    units.sort(Comparator.comparing(UnitSummary::unit));
     return units;
   }
 
@@ -439,7 +441,7 @@ public final class Systemd implements AutoCloseable {
       }
       inOrder.execute(() -> {
         if (!units.isEmpty() || wanted.computeIfAbsent(path, this::isTransient)) {
-          Map<String, Object> values = new java.util.LinkedHashMap<>();
+          Map<String, Object> values = new LinkedHashMap<>();
           changed.forEach((name, value) -> values.put(name, WireValues.plain(value)));
           consumer.accept(new UnitEvent(time, unit, iface.substring(iface.lastIndexOf('.') + 1), values));
         }

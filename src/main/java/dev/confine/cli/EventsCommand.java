@@ -25,7 +25,7 @@ final class EventsCommand implements Callable<Integer> {
   @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit after N events (default: run until interrupted).")
   int count;
 
-  @Parameters(arity = "0..*", paramLabel = "UNIT", description = "Only these units (full names), transient or not.")
+  @Parameters(arity = "0..*", paramLabel = "UNIT", description = "Only these units, transient or not (a name without suffix must be loaded).")
   Set<String> units = Set.of();
 
   @Override
@@ -33,7 +33,7 @@ final class EventsCommand implements Callable<Integer> {
     PrintWriter out = output.out();
     Semaphore printed = new Semaphore(0);
     try (Systemd systemd = Systemd.connect(managerOptions.manager());
-        Subscription events = systemd.watchUnits(units, event -> {
+        Subscription events = systemd.watchUnits(fullNames(systemd), event -> {
           out.println(output.json ? Json.write(event) : text(event));
           out.flush();
           printed.release();
@@ -47,6 +47,11 @@ final class EventsCommand implements Callable<Integer> {
       printed.acquire(count);
     }
     return 0;
+  }
+
+  /** The units asked for; a name without suffix must be loaded to tell .service from .scope. */
+  private Set<String> fullNames(Systemd systemd) {
+    return units.stream().map(systemd::unitName).collect(Collectors.toSet());
   }
 
   private static String text(UnitEvent event) {

@@ -4,6 +4,7 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -55,7 +56,7 @@ final class Json {
       }
       out.append(']');
     } else if (value instanceof Record record) {
-      Map<String, Object> fields = new java.util.LinkedHashMap<>();
+      Map<String, Object> fields = new LinkedHashMap<>();
       for (RecordComponent component : record.getClass().getRecordComponents()) {
         try {
           fields.put(component.getName(), component.getAccessor().invoke(record));

@@ -4,6 +4,7 @@ import dev.confine.Systemd;
 import dev.confine.UnitSummary;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ final class ListCommand implements Callable<Integer> {
   }
 
   /** The table list and top print; {@code cpuPercent} adds top's CPU column when not null. */
-  static void print(List<UnitSummary> units, PrintWriter out, boolean legend, java.util.Map<String, Double> cpuPercent) {
+  static void print(List<UnitSummary> units, PrintWriter out, boolean legend, Map<String, Double> cpuPercent) {
     int width = Math.max(4, units.stream().mapToInt(u -> u.unit().length()).max().orElse(4));
     String format = "%-" + width + "s %-8s %-10s %8s %10s %6s%s  %s%n";
     if (legend) {
