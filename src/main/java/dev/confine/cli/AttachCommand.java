@@ -9,8 +9,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code confine attach UNIT PID...}: AttachProcessesToUnit. */
 @Command(name = "attach", mixinStandardHelpOptions = true,
-    description = {"Move running processes into a unit. systemd allows it only into an active unit",
-      "started with Delegate=yes, and, unless you are root, only for processes of your own user."})
+    description = {"Move running processes into a unit.",
+      "systemd allows it only into an active unit started with Delegate=yes, and, unless you are root,"
+          + " only for processes of your own user."})
 final class AttachCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
   @Mixin OutputOptions output;

@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code confine events [UNIT...]}: property changes of transient units as they happen. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-    description = {"Print the property changes (state, sub-state, main PID ...) of the manager's",
-      "transient units as systemd announces them, one per line; --json for JSON lines."})
+    description = {"Print property changes of transient units as they happen.",
+      "State, sub-state, main PID ... as systemd announces them, one per line; --json for JSON lines."})
 final class EventsCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
   @Mixin OutputOptions output;

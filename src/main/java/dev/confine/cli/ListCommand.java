@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code confine list}: the transient scopes and services of a manager. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = {"List the transient scopes and services of the manager (not only confine's):",
-      "state, memory now, CPU time, tasks and main limits."})
+    description = {"List the transient scopes and services of the manager.",
+      "Not only confine's: state, memory now, CPU time, tasks and main limits."})
 final class ListCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
   @Mixin OutputOptions output;

@@ -9,8 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code confine reset-failed [UNIT...]}, as systemctl reset-failed. */
 @Command(name = "reset-failed", mixinStandardHelpOptions = true,
-    description = {"Clear the failed state of units, or of every unit of the manager when none is",
-      "given; a failed transient unit then goes away."})
+    description = {"Clear the failed state of units.",
+      "Of every unit of the manager when none is given; a failed transient unit then goes away."})
 final class ResetFailedCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
   @Mixin OutputOptions output;

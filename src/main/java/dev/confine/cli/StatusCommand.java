@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code confine status UNIT}: state, limits, use, pressure, delegation and processes. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show a unit's state, its limits (as systemd holds them and as the kernel",
-      "enforces them), what it uses, its pressure (PSI), its delegation and its processes."})
+    description = {"Show a unit's state, limits, use, pressure, delegation and processes.",
+      "Limits as systemd holds them and as the kernel enforces them; pressure is PSI."})
 final class StatusCommand implements Callable<Integer> {
   @Mixin ManagerOptions managerOptions;
   @Mixin OutputOptions output;

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 
 /** {@code confine top}: transient units by CPU or memory use, refreshed, as systemd-cgtop. */
 @Command(name = "top", mixinStandardHelpOptions = true,
-    description = {"Show the transient units of the manager ordered by CPU or memory use, refreshed",
-      "every --delay. On a terminal the screen is redrawn; otherwise (or with --batch) each round",
-      "is printed after the last, as systemd-cgtop does."})
+    description = {"Show the transient units by CPU or memory use, refreshed.",
+      "Every --delay seconds. On a terminal the screen is redrawn; otherwise (or with --batch) each round is"
+          + " printed after the last, as systemd-cgtop does."})
 final class TopCommand implements Callable<Integer> {
   enum Order { cpu, memory, tasks }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code confine wait UNIT}: waits for a unit to end and exits as {@code run --wait}. */
 @Command(name = "wait", mixinStandardHelpOptions = true,
-    description = {"Wait until a service or scope has ended and exit with its status, as run --wait:",
+    description = {"Wait until a service or scope has ended; exit as run --wait.",
       "0 on success, the service's exit status, 255 if a signal killed it, else 1."})
 final class WaitCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
