@@ -18,15 +18,22 @@ import java.util.stream.Stream;
 
 /**
  * A unit's cgroup directory as the kernel shows it. Every read tolerates a file that is missing
- * (controller not enabled, older kernel) or a cgroup that went away meanwhile: it is then empty.
+ * (controller not enabled, older kernel), a cgroup that went away meanwhile or a unit without a
+ * cgroup: it is then empty.
  */
 final class CgroupFiles {
   static final Path ROOT = Path.of("/sys/fs/cgroup");
 
+  /** Null for a unit without a cgroup. */
   private final Path dir;
 
   CgroupFiles(Path dir) {
     this.dir = dir;
+  }
+
+  /** A unit's cgroup by its ControlGroup property; "" means it has none (not the root). */
+  static CgroupFiles ofUnit(String controlGroup) {
+    return new CgroupFiles(controlGroup.isEmpty() ? null : directory(controlGroup));
   }
 
   /** The directory of a ControlGroup= path such as {@code /system.slice/x.service}. */
@@ -39,11 +46,14 @@ final class CgroupFiles {
   }
 
   boolean exists() {
-    return Files.isDirectory(dir);
+    return dir != null && Files.isDirectory(dir);
   }
 
   /** The file's content without the final newline. */
   Optional<String> text(String file) {
+    if (dir == null) {
+      return Optional.empty();
+    }
     try {
       return Optional.of(Files.readString(dir.resolve(file)).strip());
     } catch (IOException | UncheckedIOException e) {
@@ -105,6 +115,9 @@ final class CgroupFiles {
 
   /** The owner of the directory, e.g. the user a delegated cgroup belongs to. */
   OptionalLong ownerUid() {
+    if (!exists()) {
+      return OptionalLong.empty();
+    }
     try {
       return OptionalLong.of(((Number) Files.getAttribute(dir, "unix:uid")).longValue());
     } catch (IOException | UnsupportedOperationException e) {
@@ -115,6 +128,9 @@ final class CgroupFiles {
   /** Every process of the cgroup tree, the unit's own cgroup first, each with its command line. */
   List<UnitProcess> processes() {
     List<UnitProcess> processes = new ArrayList<>();
+    if (!exists()) {
+      return processes;
+    }
     try (Stream<Path> tree = Files.walk(dir)) {
       for (Path cgroup : tree.filter(Files::isDirectory).toList()) {
         String relative = "/" + dir.relativize(cgroup);

@@ -7,7 +7,6 @@ import org.freedesktop.dbus.types.UInt64;
 
 /** Values as systemctl shows them: the inverse of {@link Values} for what confine reports. */
 final class Formats {
-  private static final String SIZE_SUFFIXES = "KMGTPE";
   private static final long[] TIME_UNITS = {86_400, 3_600, 60, 1};
   private static final String[] TIME_UNIT_NAMES = {"d", "h", "min", "s"};
 
@@ -18,9 +17,9 @@ final class Formats {
     if (bytes < 1024) {
       return bytes + "B";
     }
-    int exponent = Math.min((63 - Long.numberOfLeadingZeros(bytes)) / 10, SIZE_SUFFIXES.length());
+    int exponent = Math.min((63 - Long.numberOfLeadingZeros(bytes)) / 10, Values.SIZE_SUFFIXES.length());
     long unit = 1L << (10 * exponent);
-    String suffix = String.valueOf(SIZE_SUFFIXES.charAt(exponent - 1));
+    String suffix = String.valueOf(Values.SIZE_SUFFIXES.charAt(exponent - 1));
     if (bytes % unit == 0) {
       return bytes / unit + suffix;
     }

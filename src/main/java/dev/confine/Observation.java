@@ -33,39 +33,37 @@ final class Observation {
         uint64(properties, "TasksCurrent"), configured(properties, MAIN_LIMITS));
   }
 
-  /** The unit's status; its cgroup files are read when {@code cgroup} exists here. */
+  /**
+   * The unit's status: what the kernel shows in its cgroup where that is visible here, else what
+   * systemd reports.
+   */
   static UnitStatus status(String unit, Map<String, Object> properties, CgroupFiles cgroup) {
-    boolean visible = cgroup != null && cgroup.exists();
     Map<String, String> effective = new LinkedHashMap<>();
+    for (String file : LIMIT_FILES) {
+      cgroup.text(file).filter(text -> !text.isEmpty()).ifPresent(text -> effective.put(file, text.replace("\n", ", ")));
+    }
     Map<String, Pressure> pressure = new LinkedHashMap<>();
-    if (visible) {
-      for (String file : LIMIT_FILES) {
-        cgroup.text(file).filter(text -> !text.isEmpty()).ifPresent(text -> effective.put(file, text.replace("\n", ", ")));
-      }
-      for (String resource : PRESSURE) {
-        cgroup.pressure(resource + ".pressure").ifPresent(p -> pressure.put(resource, p));
-      }
+    for (String resource : PRESSURE) {
+      cgroup.pressure(resource + ".pressure").ifPresent(p -> pressure.put(resource, p));
     }
     Usage usage = new Usage(
-        either(visible ? cgroup.number("memory.current") : OptionalLong.empty(), uint64(properties, "MemoryCurrent")),
-        either(visible ? cgroup.number("memory.peak") : OptionalLong.empty(), uint64(properties, "MemoryPeak")),
-        either(visible ? cgroup.number("memory.swap.current") : OptionalLong.empty(),
-            uint64(properties, "MemorySwapCurrent")),
-        either(visible ? times(cgroup.keyed("cpu.stat", "usage_usec"), 1000) : OptionalLong.empty(),
-            uint64(properties, "CPUUsageNSec")),
-        either(visible ? cgroup.number("pids.current") : OptionalLong.empty(), uint64(properties, "TasksCurrent")),
-        either(visible ? cgroup.ioTotal("rbytes") : OptionalLong.empty(), uint64(properties, "IOReadBytes")),
-        either(visible ? cgroup.ioTotal("wbytes") : OptionalLong.empty(), uint64(properties, "IOWriteBytes")));
+        either(cgroup.number("memory.current"), uint64(properties, "MemoryCurrent")),
+        either(cgroup.number("memory.peak"), uint64(properties, "MemoryPeak")),
+        either(cgroup.number("memory.swap.current"), uint64(properties, "MemorySwapCurrent")),
+        either(times(cgroup.keyed("cpu.stat", "usage_usec"), 1000), uint64(properties, "CPUUsageNSec")),
+        either(cgroup.number("pids.current"), uint64(properties, "TasksCurrent")),
+        either(cgroup.ioTotal("rbytes"), uint64(properties, "IOReadBytes")),
+        either(cgroup.ioTotal("wbytes"), uint64(properties, "IOWriteBytes")));
     Delegation delegation = new Delegation(Boolean.TRUE.equals(properties.get("Delegate")),
         WireValues.elements(properties.get("DelegateControllers")).stream().map(String::valueOf).toList(),
-        string(properties, "DelegateSubgroup"), visible ? cgroup.ownerUid() : OptionalLong.empty());
+        string(properties, "DelegateSubgroup"), cgroup.ownerUid());
     long mainPid = Formats.uint64(properties.get("MainPID"));
     return new UnitStatus(unit, string(properties, "Description"), string(properties, "LoadState"),
         string(properties, "ActiveState"), string(properties, "SubState"), string(properties, "Result"),
         properties.containsKey("FreezerState") ? string(properties, "FreezerState") : "running",
         Boolean.TRUE.equals(properties.get("Transient")), string(properties, "ControlGroup"),
         mainPid > 0 ? OptionalLong.of(mainPid) : OptionalLong.empty(),
-        visible ? cgroup.processes() : List.of(), configured(properties, LIMITS), effective, usage, pressure,
+        cgroup.processes(), configured(properties, LIMITS), effective, usage, pressure,
         delegation);
   }
 

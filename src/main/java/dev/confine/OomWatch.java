@@ -33,7 +33,7 @@ final class OomWatch implements AutoCloseable {
   /** Starts watching; without a visible cgroup (remote bus, no memory controller) it counts nothing. */
   static OomWatch start(CgroupFiles cgroup) {
     WatchService watcher = null;
-    if (cgroup != null && cgroup.exists()) {
+    if (cgroup.exists()) {
       try {
         watcher = cgroup.dir().getFileSystem().newWatchService();
         cgroup.dir().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY);
@@ -69,9 +69,7 @@ final class OomWatch implements AutoCloseable {
   }
 
   private void sample() {
-    if (cgroup != null) {
-      cgroup.keyed(EVENTS, "oom_kill").ifPresent(n -> kills.accumulateAndGet(n, Math::max));
-    }
+    cgroup.keyed(EVENTS, "oom_kill").ifPresent(n -> kills.accumulateAndGet(n, Math::max));
   }
 
   /** The OOM kills seen so far, after one more look at the cgroup if it is still there. */

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,19 +116,14 @@ public final class Systemd implements AutoCloseable {
     }
     String cgroup = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ControlGroup"));
     Path dir = CgroupFiles.directory(cgroup);
-    Path controllers = dir.resolve("cgroup.controllers");
-    if (!Files.isReadable(controllers)) {
-      LOG.debug("cannot read {}; skipping the delegation check", controllers);
+    Optional<String> controllers = new CgroupFiles(dir).text("cgroup.controllers");
+    if (controllers.isEmpty()) {
+      LOG.debug("cannot read {}/cgroup.controllers; skipping the delegation check", dir);
       return List.of();
     }
-    try {
-      Set<String> available = Set.of(Files.readString(controllers).trim().split("\\s+"));
-      String holder = dir.equals(CgroupFiles.ROOT) ? "the system manager" : dir.getFileName().toString();
-      return Enforcement.preflight(spec, available, holder, manager());
-    } catch (IOException e) {
-      LOG.debug("cannot read {}; skipping the delegation check", controllers, e);
-      return List.of();
-    }
+    Set<String> available = Set.of(controllers.get().split("\\s+"));
+    String holder = dir.equals(CgroupFiles.ROOT) ? "the system manager" : dir.getFileName().toString();
+    return Enforcement.preflight(spec, available, holder, manager());
   }
 
   /**
@@ -317,10 +313,9 @@ public final class Systemd implements AutoCloseable {
     }
   }
 
-  /** The cgroup of a unit as it is now; null when it has none. */
+  /** The cgroup of a unit as it is now. */
   private CgroupFiles cgroupOf(String path, UnitType type) {
-    String cgroup = String.valueOf(bus.property(path, type.dbusInterface(), "ControlGroup"));
-    return cgroup.isEmpty() ? null : new CgroupFiles(CgroupFiles.directory(cgroup));
+    return CgroupFiles.ofUnit(String.valueOf(bus.property(path, type.dbusInterface(), "ControlGroup")));
   }
 
   /**
@@ -339,11 +334,14 @@ public final class Systemd implements AutoCloseable {
       if (!all && activeState.equals("inactive") && !hasJob) {
         continue;
       }
+      // One small Get first: most services of a system manager are not transient, and their
+      // properties (all of the exec settings) are not worth fetching each round of top.
+      String path = String.valueOf(fields.get(6));
+      if (!isTransient(path)) {
+        continue;
+      }
       try {
-        Map<String, Object> properties = bus.properties(String.valueOf(fields.get(6)), "");
-        if (Boolean.TRUE.equals(properties.get("Transient"))) {
-          units.add(Observation.summary(String.valueOf(fields.get(0)), properties));
-        }
+        units.add(Observation.summary(String.valueOf(fields.get(0)), bus.properties(path, "")));
       } catch (NoSuchUnitException | InvalidArgumentException goneMeanwhile) {
         LOG.debug("{} went away while listing", fields.get(0), goneMeanwhile);
       }
@@ -359,9 +357,8 @@ public final class Systemd implements AutoCloseable {
   public UnitStatus status(String unit) {
     String name = unitName(unit);
     Map<String, Object> properties = bus.properties(unitPath(name), "");
-    String cgroup = String.valueOf(properties.getOrDefault("ControlGroup", ""));
     return Observation.status(name, properties,
-        cgroup.isEmpty() ? null : new CgroupFiles(CgroupFiles.directory(cgroup)));
+        CgroupFiles.ofUnit(String.valueOf(properties.getOrDefault("ControlGroup", ""))));
   }
 
   /** Freezes every process of a unit (cgroup freezer); returns once they are frozen. */

@@ -24,7 +24,8 @@ final class Values {
 
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTPE]?)B?");
   private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
-  private static final String SIZE_SUFFIXES = "KMGTPE";
+  /** The size suffixes of base-1024 sizes, K = 2^10 on. */
+  static final String SIZE_SUFFIXES = "KMGTPE";
   private static final Pattern CPU_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final int MAX_CPUS = 8192;
   private static final int AF_INET = 2;

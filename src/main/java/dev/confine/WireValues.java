@@ -103,14 +103,19 @@ final class WireValues {
     if (value instanceof Object[] array) {
       return text(elements(array));
     }
-    if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(Byte.class::isInstance)) {
-      return text(bytes(list));
+    if (isByteList(value)) {
+      return text(bytes(value));
     }
     if (value instanceof List<?> list) {
       List<String> items = list.stream().map(WireValues::text).toList();
       return items.toString();
     }
     return String.valueOf(value);
+  }
+
+  /** dbus-java returns some {@code ay} values as a List of Byte. */
+  private static boolean isByteList(Object value) {
+    return value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(Byte.class::isInstance);
   }
 
   /** The elements of an array as dbus-java returns it (a List or an Object[]); none otherwise. */
@@ -154,8 +159,7 @@ final class WireValues {
     if (value instanceof Number n) {
       return n.longValue();
     }
-    if (value instanceof byte[] || value instanceof List<?> list && !list.isEmpty()
-        && list.stream().allMatch(Byte.class::isInstance)) {
+    if (value instanceof byte[] || isByteList(value)) {
       return text(value);
     }
     if (value instanceof Struct || value instanceof Object[] || value instanceof List<?>) {

@@ -215,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
       if (exit == null) {
         exit = systemd.awaitExit(name);
       }
-      return ExitReport.report(exit, this::info, spec.commandLine().getErr());
+      return ExitReport.report(exit, quiet, spec.commandLine().getErr());
     }
   }
 

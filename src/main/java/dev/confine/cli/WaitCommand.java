@@ -2,7 +2,6 @@ package dev.confine.cli;
 
 import dev.confine.Systemd;
 import dev.confine.UnitExit;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,17 +28,11 @@ final class WaitCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       UnitExit exit = systemd.awaitExit(unit);
-      PrintWriter err = spec.commandLine().getErr();
       if (output.json) {
         output.printJson(exit);
         return exit.exitStatus();
       }
-      return ExitReport.report(exit, line -> {
-        if (!quiet) {
-          err.println(line);
-          err.flush();
-        }
-      }, err);
+      return ExitReport.report(exit, quiet, spec.commandLine().getErr());
     }
   }
 }
