@@ -231,7 +231,7 @@ final class Enforcement {
   }
 
   /** MAJ:MIN of a block device node. */
-  private static String deviceNumber(Path node) throws IOException {
+  static String deviceNumber(Path node) throws IOException {
     long rdev = ((Number) Files.getAttribute(node, "unix:rdev")).longValue();
     long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
     long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);

@@ -48,6 +48,8 @@ public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
   private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
   private static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
+  /** The first systemd that takes DelegateSubgroup=; confine emulates it on older ones. */
+  private static final int SUBGROUP_SINCE = 254;
 
   private final SystemdBus bus;
   private Duration jobTimeout = Duration.ofSeconds(90);
@@ -151,7 +153,7 @@ public final class Systemd implements AutoCloseable {
     if (!spec.properties().containsKey("Type")) {
       properties.add(property("Type", new Variant<>("exec")));
     }
-    List<String> command = spec.command();
+    List<String> command = emulatesDelegateSubgroup(spec) ? enteringSubgroup(spec, spec.command()) : spec.command();
     properties.add(property("ExecStart",
         new Variant<>(List.<Object[]>of(new Object[] {command.get(0), command, false}), "a(sasb)")));
     if (!spec.environment().isEmpty()) {
@@ -160,6 +162,30 @@ public final class Systemd implements AutoCloseable {
       properties.add(property("Environment", new Variant<>(environment, "as")));
     }
     return startUnit(spec, properties);
+  }
+
+  /**
+   * Whether confine places the processes in the spec's {@code DelegateSubgroup=} itself, because
+   * this systemd (before 254) does not take the property.
+   */
+  private boolean emulatesDelegateSubgroup(UnitSpec spec) {
+    int version = majorVersion();
+    return !spec.assignmentsOf("DelegateSubgroup").isEmpty() && version > 0 && version < SUBGROUP_SINCE;
+  }
+
+  /**
+   * The command behind a small shell that first moves itself into the subgroup of its own cgroup:
+   * the service's processes then start there, as with DelegateSubgroup=.
+   */
+  private static List<String> enteringSubgroup(UnitSpec spec, List<String> command) {
+    String script = "while IFS= read -r line; do case $line in 0::*) own=${line#0::};; esac; done"
+        + " < /proc/self/cgroup; d=/sys/fs/cgroup$own/$1; shift;"
+        + " mkdir -p \"$d\" && echo $$ > \"$d/cgroup.procs\" && exec \"$@\"";
+    // systemd expands ${VAR} and $$ in ExecStart= words: $$ keeps each $ for the shell.
+    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", script.replace("$", "$$"), "confine-delegate-subgroup",
+        String.valueOf(spec.assignmentsOf("DelegateSubgroup").get(0).value())));
+    wrapped.addAll(command);
+    return wrapped;
   }
 
   /**
@@ -185,7 +211,8 @@ public final class Systemd implements AutoCloseable {
 
   /**
    * Moves a scope's processes into its {@code DelegateSubgroup=}, as systemd does for a service's
-   * processes; systemd (up to 257 at least) leaves a scope's processes in the scope's own cgroup.
+   * processes; systemd (up to 257 at least) leaves a scope's processes in the scope's own cgroup,
+   * and before 254 does not know the property at all.
    */
   private void enterDelegateSubgroup(String unit, ScopeSpec spec, long... pids) {
     List<Assignment> subgroup = spec.assignmentsOf("DelegateSubgroup");
@@ -486,6 +513,9 @@ public final class Systemd implements AutoCloseable {
       properties.add(property("CollectMode", new Variant<>("inactive-or-failed")));
     }
     for (Assignment assignment : spec.assignments()) {
+      if (assignment.name().equals("DelegateSubgroup") && emulatesDelegateSubgroup(spec)) {
+        continue;
+      }
       properties.add(property(assignment.name(),
           WireValues.variant(assignment.value(), assignment.signature())));
     }
@@ -514,7 +544,8 @@ public final class Systemd implements AutoCloseable {
 
   /** Refuses, before sending anything, properties newer than this manager. */
   private void requireSupported(UnitSpec spec) {
-    spec.properties().keySet().forEach(name -> requireSupported(name, spec.type(), "started"));
+    spec.properties().keySet().stream().filter(name -> !name.equals("DelegateSubgroup"))
+        .forEach(name -> requireSupported(name, spec.type(), "started"));
   }
 
   private void requireSupported(String name, UnitType type, String nothingWas) {

@@ -1,8 +1,9 @@
 package dev.confine;
 
 /**
- * A request to systemd failed. Subclasses name the common causes; {@link #dbusErrorName()} keeps the
- * D-Bus error name systemd sent, when there was one. Messages say what happened and what to do.
+ * A request to systemd, or to a cgroup tree systemd delegated, failed. Subclasses name the common
+ * causes; {@link #dbusErrorName()} keeps the D-Bus error name systemd sent, when there was one.
+ * Messages say what happened and what to do.
  */
 public class SystemdException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -66,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
       description = "Set a unit property, as systemd-run -p does; -p help lists them.")
   List<String> properties = new ArrayList<>();
 
+  @Option(names = "--delegate-subgroup", paramLabel = "NAME",
+      description = {"Delegate the unit's cgroup to COMMAND (Delegate=yes unless -p Delegate= says"
+          + " which controllers) and start COMMAND in its subgroup NAME (DelegateSubgroup=; before"
+          + " systemd 254 confine moves COMMAND there itself)."})
+  String delegateSubgroup;
+
   @Option(names = {"-E", "--setenv"}, paramLabel = "NAME[=VALUE]",
       description = "Set an environment variable; NAME alone passes this one's value on.")
   List<String> setenv = new ArrayList<>();
@@ -134,6 +140,9 @@ final class RunCommand implements Callable<Integer> {
     if (command.isEmpty()) {
       throw new InvalidPropertyException("command line to execute required");
     }
+    if (delegateSubgroup != null && properties.stream().anyMatch(p -> p.startsWith("DelegateSubgroup="))) {
+      throw usage("--delegate-subgroup and -p DelegateSubgroup= may not be combined");
+    }
   }
 
   private CommandLine.ParameterException usage(String message) {
@@ -143,6 +152,12 @@ final class RunCommand implements Callable<Integer> {
   private void configure(UnitSpec.Builder<?, ?> builder) {
     builder.description(description != null ? description : describe(command));
     properties.forEach(builder::property);
+    if (delegateSubgroup != null) {
+      if (properties.stream().noneMatch(p -> p.startsWith("Delegate="))) {
+        builder.property("Delegate", "yes");
+      }
+      builder.property("DelegateSubgroup", delegateSubgroup);
+    }
     if (slice != null) {
       builder.slice(slice);
     }

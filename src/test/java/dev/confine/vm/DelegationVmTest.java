@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.confine.Manager;
-import dev.confine.Systemd;
 import dev.confine.vm.Guest.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,25 +99,6 @@ class DelegationVmTest {
             "sh", "-c", CGROUP_DIR + "stat -c %U $d $d/cgroup.procs $d/cgroup.subtree_control");
     assertEquals(0, result.status(), result::toString);
     assertEquals(List.of("tester", "tester", "tester"), result.out().lines().toList());
-  }
-
-  @Test
-  void delegateSubgroupHoldsThePayloadFrom254On() throws Exception {
-    int version;
-    try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
-      version = systemd.majorVersion();
-    }
-    Result result = confine("run", "--scope", "-p", "Delegate=yes", "-p", "DelegateSubgroup=init",
-        "--", "cat", "/proc/self/cgroup");
-    if (version >= 254) {
-      assertEquals(0, result.status(), result::toString);
-      assertTrue(result.out().trim().endsWith(Guest.unitFrom(result) + "/init"), result::toString);
-    } else {
-      assertEquals(1, result.status(), result::toString);
-      assertEquals("confine: DelegateSubgroup needs systemd 254 or later for scopes; the "
-          + (ROOT ? "system" : "user") + " manager runs systemd " + version + ". Nothing was started.\n",
-          result.err());
-    }
   }
 
   /** A user manager cannot make anything run as root. */
