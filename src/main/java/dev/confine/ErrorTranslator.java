@@ -1,5 +1,6 @@
 package dev.confine;
 
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,9 +9,20 @@ final class ErrorTranslator {
   /** systemd's words for a property it does not take: "Cannot set property X, or unknown property." */
   private static final Pattern REFUSED_PROPERTY = Pattern.compile("Cannot set property (\\w+)");
 
+  /** The first systemd that tells polkit the name of a transient unit it is asked to start. */
+  private static final int NAMES_TRANSIENT_UNITS_TO_POLKIT = 257;
+
   private ErrorTranslator() {}
 
-  static SystemdException translate(String name, String text, String member, Manager manager) {
+  /**
+   * The exception for systemd's error {@code name} with message {@code text}, in answer to {@code
+   * member}.
+   *
+   * @param majorVersion the manager's major version (0 if unknown); asked only when the message
+   *     depends on it
+   */
+  static SystemdException translate(String name, String text, String member, Manager manager,
+      IntSupplier majorVersion) {
     String what = text.isEmpty() ? name : text;
     switch (name) {
       case "org.freedesktop.systemd1.UnitExists":
@@ -23,11 +35,8 @@ final class ErrorTranslator {
       case "org.freedesktop.DBus.Error.AccessDenied":
       case "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired":
         return new AccessDeniedException(
-            "the " + manager.description() + " refused " + member + ": " + what + hint(member)
-                + (manager == Manager.SYSTEM
-                    ? " Run as root, use the user manager (--user), or grant a polkit rule (see"
-                        + " polkit/ in confine's sources)."
-                    : ""),
+            "the " + manager.description() + " refused " + member + ": " + sentence(what) + hint(member)
+                + (manager == Manager.SYSTEM ? systemDenial(name, member, majorVersion) : ""),
             name, null);
       case "org.freedesktop.DBus.Error.PropertyReadOnly":
       case "org.freedesktop.DBus.Error.UnknownProperty":
@@ -53,6 +62,41 @@ final class ErrorTranslator {
       default:
         return new SystemdException(member + " failed: " + what + " (" + name + ")", name, null);
     }
+  }
+
+  /**
+   * Why the system manager refused a caller that is not root, and what to do instead. Apart from
+   * AttachProcessesToUnit (an ownership check) and what the bus itself refuses, systemd leaves the
+   * decision to polkit.
+   */
+  private static String systemDenial(String name, String member, IntSupplier majorVersion) {
+    if (member.equals("AttachProcessesToUnit")) {
+      return " Run as root, or use the user manager (--user).";
+    }
+    if (member.equals("FreezeUnit") || member.equals("ThawUnit")) {
+      return " systemd's D-Bus policy lets only root send " + member + " to the system manager, whatever"
+          + " polkit allows: run as root.";
+    }
+    String why = name.endsWith(".InteractiveAuthorizationRequired")
+        ? " No polkit rule allows this for you, so polkit would ask for an administrator's password,"
+            + " and confine does not ask interactively."
+        : " A polkit rule refused it, or polkit is not running (systemctl status polkit).";
+    int version = member.equals("StartTransientUnit") ? majorVersion.getAsInt() : 0;
+    if (version > 0 && version < NAMES_TRANSIENT_UNITS_TO_POLKIT) {
+      return why + " systemd " + version + " does not tell polkit the name of a transient unit"
+          + " (systemd " + NAMES_TRANSIENT_UNITS_TO_POLKIT + " and later do), so no rule that allows only"
+          + " certain names, such as polkit/50-confine.rules, can allow this start. Run as root, use"
+          + " the user manager (--user), or run the program as a service with Delegate=yes that"
+          + " manages its own sub-cgroups (units/delegated-launcher.service in confine's sources).";
+    }
+    return why + " Run as root, use the user manager (--user), or let one dedicated account start and"
+        + " steer scopes named confine-<32 hex digits>.scope with polkit/50-confine.rules"
+        + " (polkit/README.md in confine's sources).";
+  }
+
+  /** systemd's text as a sentence that more can follow: "Permission denied" has no full stop. */
+  private static String sentence(String text) {
+    return text.endsWith(".") ? text : text + ".";
   }
 
   /** The rules behind a refusal of a method, where they are not obvious. */

@@ -21,8 +21,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
@@ -46,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
-  private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
   private static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
   /** The first systemd that takes DelegateSubgroup=; confine emulates it on older ones. */
   private static final int SUBGROUP_SINCE = 254;
@@ -54,7 +51,6 @@ public final class Systemd implements AutoCloseable {
   private final SystemdBus bus;
   private Duration jobTimeout = Duration.ofSeconds(90);
   private boolean allowUndelegated;
-  private volatile int majorVersion;
   /** Runs the …Async calls; threads exist only while such calls run. */
   private final ExecutorService asyncCalls = Executors.newCachedThreadPool(daemonThreads("confine-async"));
 
@@ -89,11 +85,7 @@ public final class Systemd implements AutoCloseable {
 
   /** The manager's major version, e.g. 257; read once per connection. */
   public int majorVersion() {
-    if (majorVersion == 0) {
-      Matcher m = VERSION.matcher(version());
-      majorVersion = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
-    }
-    return majorVersion;
+    return bus.majorVersion();
   }
 
   /**

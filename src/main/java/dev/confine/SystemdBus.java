@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -43,11 +45,13 @@ final class SystemdBus implements AutoCloseable {
   private static final long CALL_TIMEOUT_MS = 25_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(SystemdBus.class);
+  private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
 
   private final DBusConnection connection;
   private final Manager manager;
   private final JobWaiter jobs = new JobWaiter();
   private volatile boolean subscribed;
+  private volatile int majorVersion;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -128,13 +132,32 @@ final class SystemdBus implements AutoCloseable {
       if (reply instanceof org.freedesktop.dbus.messages.Error error) {
         Object[] details = error.getParameters();
         String text = details != null && details.length > 0 ? String.valueOf(details[0]) : "";
-        throw ErrorTranslator.translate(error.getName(), text, member, manager);
+        throw ErrorTranslator.translate(error.getName(), text, member, manager, this::majorVersionIfKnown);
       }
       Object[] values = reply.getParameters();
       return values == null ? new Object[0] : values;
     } catch (DBusException e) {
       throw new SystemdException("cannot read systemd's reply to " + member + ": " + e.getMessage(),
           null, e);
+    }
+  }
+
+  /** The manager's major version, e.g. 257 (0 if it has no number); read once per connection. */
+  int majorVersion() {
+    if (majorVersion == 0) {
+      Matcher m = VERSION.matcher(String.valueOf(property(MANAGER_PATH, MANAGER, "Version")));
+      majorVersion = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+    }
+    return majorVersion;
+  }
+
+  /** For messages about a failed call: the version, or 0 when it cannot be read either. */
+  private int majorVersionIfKnown() {
+    try {
+      return majorVersion();
+    } catch (SystemdException e) {
+      LOG.debug("cannot read the manager's version", e);
+      return 0;
     }
   }
 

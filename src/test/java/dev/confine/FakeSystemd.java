@@ -79,6 +79,7 @@ final class FakeSystemd implements AutoCloseable {
   private volatile JobSignal jobSignal = JobSignal.AFTER_REPLY;
   private volatile String jobResult = "done";
   private volatile Supplier<? extends DBusExecutionException> error;
+  private volatile String version = VERSION;
 
   private FakeSystemd(EmbeddedDBusDaemon daemon, String address, DBusConnection connection) {
     this.daemon = daemon;
@@ -136,6 +137,12 @@ final class FakeSystemd implements AutoCloseable {
   /** The result the start job ends with: {@code done}, {@code failed}, … */
   FakeSystemd jobResult(String result) {
     this.jobResult = result;
+    return this;
+  }
+
+  /** The manager's Version property, {@link #VERSION} unless set. */
+  FakeSystemd version(String version) {
+    this.version = version;
     return this;
   }
 
@@ -246,7 +253,7 @@ final class FakeSystemd implements AutoCloseable {
 
     @Override
     public String getVersion() {
-      return VERSION;
+      return version;
     }
 
     @Override

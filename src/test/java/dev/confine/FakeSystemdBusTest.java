@@ -188,6 +188,18 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void refusedStartOnAManagerBefore257SaysNoNameScopedRuleCanAllowIt() {
+    fake.version("252.39-1~deb12u1").failWith(() -> new DBus.Error.AccessDenied("Permission denied"));
+
+    AccessDeniedException e = assertThrows(AccessDeniedException.class,
+        () -> systemd.startScope(ScopeSpec.builder().build(), SELF));
+
+    assertTrue(e.getMessage().startsWith("the system manager refused StartTransientUnit: Permission denied."
+        + " A polkit rule refused it, or polkit is not running (systemctl status polkit). systemd 252 does"
+        + " not tell polkit the name of a transient unit"), e.getMessage());
+  }
+
+  @Test
   void refusedPropertyIsNamedWithWhereToLookItUp() {
     fake.failWith(() -> new DBus.Error.PropertyReadOnly("Cannot set property PIDFDs, or unknown property."));
 

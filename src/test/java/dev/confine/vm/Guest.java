@@ -76,6 +76,35 @@ public final class Guest {
     return run(Map.of(), "", command).out().trim();
   }
 
+  /**
+   * Starts a system unit from the project's units/ as a oneshot service with its ExecStart=
+   * replaced, and removes it again (root only). The result has systemctl start's status and stderr,
+   * and as output what the service's processes logged: journald files a line under the unit its
+   * writer is in at the time (a service's scopes too), the stream's identifier finds them all.
+   */
+  static Result runUnitWith(String unit, String execStart) throws IOException, InterruptedException {
+    Path file = Path.of("/run/systemd/system", unit);
+    Path dropIn = Path.of("/run/systemd/system", unit + ".d", "vm-test.conf");
+    String identifier = uniqueName("vm-test");
+    Files.copy(HOME.resolve("units").resolve(unit), file);
+    Files.createDirectories(dropIn.getParent());
+    Files.writeString(dropIn, "[Service]\nType=oneshot\nSyslogIdentifier=" + identifier
+        + "\nExecStart=\nExecStart=" + execStart + "\n");
+    try {
+      run(Map.of(), "", List.of("systemctl", "daemon-reload"));
+      Result start = run(Map.of(), "", List.of("systemctl", "start", unit));
+      run(Map.of(), "", List.of("journalctl", "--sync"));
+      String output = run(Map.of(), "", List.of("journalctl", "-b", "-o", "cat", "SYSLOG_IDENTIFIER=" + identifier)).out();
+      return new Result(start.status(), output, start.err());
+    } finally {
+      Files.deleteIfExists(dropIn);
+      Files.deleteIfExists(dropIn.getParent());
+      Files.deleteIfExists(file);
+      run(Map.of(), "", List.of("systemctl", "daemon-reload"));
+      run(Map.of(), "", List.of("systemctl", "reset-failed", unit));
+    }
+  }
+
   /** The unit's LoadState: {@code not-found} once a transient unit is gone. */
   static String loadState(String unit) throws IOException, InterruptedException {
     return systemctl("show", "-P", "LoadState", unit);
