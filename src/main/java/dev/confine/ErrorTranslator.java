@@ -10,7 +10,9 @@ final class ErrorTranslator {
 
   private ErrorTranslator() {}
 
-  static SystemdException translate(String name, String text, String member, Manager manager) {
+  /** The answer of {@code destination}, on the bus of {@code manager}, to a call of {@code member}. */
+  static SystemdException translate(String name, String text, String member, Manager manager,
+      String destination) {
     String what = text.isEmpty() ? name : text;
     switch (name) {
       case "org.freedesktop.systemd1.UnitExists":
@@ -43,16 +45,22 @@ final class ErrorTranslator {
       case "org.freedesktop.DBus.Error.ServiceUnknown":
       case "org.freedesktop.DBus.Error.NameHasNoOwner":
         return new BusUnreachableException(
-            "no systemd answers on the " + manager.description() + " bus: " + what
-                + manager.reachabilityHint(),
+            "no " + peer(destination) + " answers on the " + manager.description() + " bus: " + what
+                + (destination.equals(SystemdBus.DESTINATION) ? BusDiagnosis.hint(manager) : ""),
             name, null);
       case "org.freedesktop.DBus.Error.NoReply":
       case "org.freedesktop.DBus.Error.Timeout":
       case "org.freedesktop.DBus.Error.TimedOut":
-        return new SystemdTimeoutException("systemd did not answer " + member + ": " + what, name, null);
+        return new SystemdTimeoutException(peer(destination) + " did not answer " + member + ": " + what,
+            name, null);
       default:
         return new SystemdException(member + " failed: " + what + " (" + name + ")", name, null);
     }
+  }
+
+  /** Who a destination is, in messages: {@code systemd}, or the bus name of another service. */
+  static String peer(String destination) {
+    return destination.equals(SystemdBus.DESTINATION) ? "systemd" : destination;
   }
 
   /** The rules behind a refusal of a method, where they are not obvious. */
