@@ -43,9 +43,9 @@ else
   for who in root tester tester-delegated; do
     rm -rf /tmp/reports-$who
     if [ $who = tester-delegated ]; then
-      mkdir -p /run/systemd/system/user@.service.d
-      cp "$project/units/user@.service.d/delegate.conf" /run/systemd/system/user@.service.d/
-      systemctl daemon-reload && systemctl restart user@1000.service
+      # The delegated pass installs the drop-in as users are told to: confine setup delegation.
+      "$project/bin/confine" setup delegation 2>&1 | sed 's/^/confine-vm: /'
+      systemctl restart user@1000.service
       for _ in $(seq 300); do
         [ -S /run/user/1000/bus ] && systemctl is-active -q user@1000.service && break; sleep 0.2
       done

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +60,11 @@ final class CgroupFiles {
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The controllers in {@code cgroup.controllers}: what this cgroup's children can get. */
+  Optional<Set<String>> controllers() {
+    return text("cgroup.controllers").map(t -> t.isEmpty() ? Set.of() : Set.of(t.split("\\s+")));
   }
 
   /** A file holding one number; empty for {@code max} as well. */

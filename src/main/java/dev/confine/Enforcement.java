@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  */
 final class Enforcement {
   /** The cgroup v2 controllers that limits depend on. */
-  private static final Set<String> LIMIT_CONTROLLERS = Set.of("cpu", "cpuset", "io", "memory", "pids");
+  static final Set<String> LIMIT_CONTROLLERS = Set.of("cpu", "cpuset", "io", "memory", "pids");
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final long PAGE = 4096;
   private static final long DEFAULT_CPU_PERIOD_USEC = 100_000;
@@ -46,7 +46,7 @@ final class Enforcement {
         if (!available.contains(controller)) {
           findings.add(new NotEnforced(name, value, "controller " + controller + " is not delegated to "
               + holder + " (it has: " + String.join(" ", available.stream().sorted().toList()) + ")",
-              delegationHint(manager)));
+              delegationHint(manager, holder)));
         }
       }
     });
@@ -74,12 +74,22 @@ final class Enforcement {
     return needed;
   }
 
-  private static String delegationHint(Manager manager) {
+  /** Who holds a manager's controllers, by its cgroup: {@code user@1000.service}, or the system manager. */
+  static String holder(Path managerCgroup) {
+    return managerCgroup.equals(CgroupFiles.ROOT) ? "the system manager" : managerCgroup.getFileName().toString();
+  }
+
+  /** How to give a manager ({@code holder}) the controllers it lacks. */
+  static String delegationHint(Manager manager, String holder) {
     return manager == Manager.USER
-        ? "delegate the controllers to user managers with units/user@.service.d/delegate.conf from"
-            + " confine's sources, installed in /etc/systemd/system/user@.service.d/, then systemctl"
-            + " daemon-reload and restart user@UID.service (or log in again)"
+        ? "delegate them to user managers: sudo confine setup delegation (it installs"
+            + " units/user@.service.d/delegate.conf from confine's sources), then " + restartHint(holder)
         : "none from confine: the kernel does not offer the controller here";
+  }
+
+  /** How to restart a user manager ({@code user@UID.service}). */
+  static String restartHint(String userManager) {
+    return "log out and in again, or: sudo systemctl restart " + userManager;
   }
 
   /**

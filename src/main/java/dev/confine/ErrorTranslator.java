@@ -15,14 +15,14 @@ final class ErrorTranslator {
   private ErrorTranslator() {}
 
   /**
-   * The exception for systemd's error {@code name} with message {@code text}, in answer to {@code
-   * member}.
+   * The exception for the error {@code name} with message {@code text} that {@code destination},
+   * on the bus of {@code manager}, sent in answer to {@code member}.
    *
    * @param majorVersion the manager's major version (0 if unknown); asked only when the message
    *     depends on it
    */
   static SystemdException translate(String name, String text, String member, Manager manager,
-      IntSupplier majorVersion) {
+      String destination, IntSupplier majorVersion) {
     String what = text.isEmpty() ? name : text;
     switch (name) {
       case "org.freedesktop.systemd1.UnitExists":
@@ -52,13 +52,14 @@ final class ErrorTranslator {
       case "org.freedesktop.DBus.Error.ServiceUnknown":
       case "org.freedesktop.DBus.Error.NameHasNoOwner":
         return new BusUnreachableException(
-            "no systemd answers on the " + manager.description() + " bus: " + what
-                + manager.reachabilityHint(),
+            "no " + peer(destination) + " answers on the " + manager.description() + " bus: " + what
+                + (destination.equals(SystemdBus.DESTINATION) ? BusDiagnosis.hint(manager) : ""),
             name, null);
       case "org.freedesktop.DBus.Error.NoReply":
       case "org.freedesktop.DBus.Error.Timeout":
       case "org.freedesktop.DBus.Error.TimedOut":
-        return new SystemdTimeoutException("systemd did not answer " + member + ": " + what, name, null);
+        return new SystemdTimeoutException(peer(destination) + " did not answer " + member + ": " + what,
+            name, null);
       default:
         return new SystemdException(member + " failed: " + what + " (" + name + ")", name, null);
     }
@@ -97,6 +98,11 @@ final class ErrorTranslator {
   /** systemd's text as a sentence that more can follow: "Permission denied" has no full stop. */
   private static String sentence(String text) {
     return text.endsWith(".") ? text : text + ".";
+  }
+
+  /** Who a destination is, in messages: {@code systemd}, or the bus name of another service. */
+  static String peer(String destination) {
+    return destination.equals(SystemdBus.DESTINATION) ? "systemd" : destination;
   }
 
   /** The rules behind a refusal of a method, where they are not obvious. */

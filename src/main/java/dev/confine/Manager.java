@@ -20,12 +20,4 @@ public enum Manager {
   String systemctlFlag() {
     return this == USER ? " --user" : "";
   }
-
-  String reachabilityHint() {
-    return this == USER
-        ? "; the user manager needs a login session or lingering (loginctl enable-linger USER),"
-            + " and the dbus-user-session package; after su or sudo, set XDG_RUNTIME_DIR=/run/user/$UID"
-            + " or use --system"
-        : "; is dbus running (systemctl status dbus)?";
-  }
 }

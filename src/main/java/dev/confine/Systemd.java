@@ -108,16 +108,24 @@ public final class Systemd implements AutoCloseable {
     if (!Enforcement.needsControllers(spec)) {
       return List.of();
     }
-    String cgroup = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ControlGroup"));
-    Path dir = CgroupFiles.directory(cgroup);
-    Optional<String> controllers = new CgroupFiles(dir).text("cgroup.controllers");
-    if (controllers.isEmpty()) {
+    Path dir = managerCgroup();
+    Optional<Set<String>> available = new CgroupFiles(dir).controllers();
+    if (available.isEmpty()) {
       LOG.debug("cannot read {}/cgroup.controllers; skipping the delegation check", dir);
       return List.of();
     }
-    Set<String> available = Set.of(controllers.get().split("\\s+"));
-    String holder = dir.equals(CgroupFiles.ROOT) ? "the system manager" : dir.getFileName().toString();
-    return Enforcement.preflight(spec, available, holder, manager());
+    return Enforcement.preflight(spec, available.get(), Enforcement.holder(dir), manager());
+  }
+
+  /** The manager's own cgroup: its cgroup.controllers are what it can give its units. */
+  Path managerCgroup() {
+    return CgroupFiles.directory(String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
+        "ControlGroup")));
+  }
+
+  /** The connection itself, for the doctor and the setup. */
+  SystemdBus bus() {
+    return bus;
   }
 
   /**

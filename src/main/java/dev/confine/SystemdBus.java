@@ -40,6 +40,8 @@ final class SystemdBus implements AutoCloseable {
   static final String MANAGER = "org.freedesktop.systemd1.Manager";
   static final String UNIT = "org.freedesktop.systemd1.Unit";
   private static final String PROPERTIES = "org.freedesktop.DBus.Properties";
+  /** The system bus where $DBUS_SYSTEM_BUS_ADDRESS does not say otherwise. */
+  static final String SYSTEM_BUS = "unix:path=/run/dbus/system_bus_socket";
 
   /** systemd's own D-Bus method timeout. */
   private static final long CALL_TIMEOUT_MS = 25_000;
@@ -60,10 +62,10 @@ final class SystemdBus implements AutoCloseable {
 
   static SystemdBus open(Manager manager, String address) {
     // dbus-java retries a missing socket for seconds before it gives up; say it at once.
-    String socket = socketPath(address);
-    if (socket != null && !Files.exists(Path.of(socket))) {
+    Path socket = BusDiagnosis.socketPath(address);
+    if (socket != null && !Files.exists(socket)) {
       throw new BusUnreachableException(
-          "no " + manager.description() + " bus at " + socket + manager.reachabilityHint(), null, null);
+          "no " + manager.description() + " bus at " + socket + BusDiagnosis.hint(manager), null, null);
     }
     DBusConnection connection;
     try {
@@ -71,7 +73,7 @@ final class SystemdBus implements AutoCloseable {
     } catch (DBusException | RuntimeException e) {
       throw new BusUnreachableException(
           "cannot connect to the " + manager.description() + " bus at " + address + ": "
-              + e.getMessage() + manager.reachabilityHint(),
+              + e.getMessage() + BusDiagnosis.hint(manager),
           null, e);
     }
     return new SystemdBus(connection, manager);
@@ -81,7 +83,7 @@ final class SystemdBus implements AutoCloseable {
   static String defaultAddress(Manager manager) {
     if (manager == Manager.SYSTEM) {
       String system = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
-      return system != null && !system.isBlank() ? system : "unix:path=/run/dbus/system_bus_socket";
+      return system != null && !system.isBlank() ? system : SYSTEM_BUS;
     }
     String session = System.getenv("DBUS_SESSION_BUS_ADDRESS");
     if (session != null && !session.isBlank()) {
@@ -89,22 +91,9 @@ final class SystemdBus implements AutoCloseable {
     }
     String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
     if (runtimeDir == null || runtimeDir.isBlank()) {
-      throw new BusUnreachableException(
-          "cannot find the user bus: neither $DBUS_SESSION_BUS_ADDRESS nor $XDG_RUNTIME_DIR is"
-              + " set" + Manager.USER.reachabilityHint(),
-          null, null);
+      throw new BusUnreachableException("cannot find the user bus" + BusDiagnosis.hint(Manager.USER), null, null);
     }
     return "unix:path=" + Path.of(runtimeDir, "bus");
-  }
-
-  /** The socket file of a {@code unix:path=…} address, or null for other kinds of address. */
-  private static String socketPath(String address) {
-    if (!address.startsWith("unix:path=")) {
-      return null;
-    }
-    String rest = address.substring("unix:path=".length());
-    int comma = rest.indexOf(',');
-    return comma < 0 ? rest : rest.substring(0, comma);
   }
 
   Manager manager() {
@@ -113,10 +102,16 @@ final class SystemdBus implements AutoCloseable {
 
   /** Calls a method and returns the reply's values; D-Bus errors become {@link SystemdException}s. */
   Object[] call(String path, String iface, String member, String signature, Object... args) {
+    return callOn(DESTINATION, path, iface, member, signature, args);
+  }
+
+  /** Like {@link #call}, to another service on the same bus (polkit, for the doctor). */
+  Object[] callOn(String destination, String path, String iface, String member, String signature,
+      Object... args) {
     Message reply;
     try {
       MethodCall call = connection.getMessageFactory()
-          .createMethodCall(DESTINATION, path, iface, member, (byte) 0, signature, args);
+          .createMethodCall(destination, path, iface, member, (byte) 0, signature, args);
       connection.sendMessage(call);
       reply = call.getReply(CALL_TIMEOUT_MS);
     } catch (DBusException | DBusExecutionException e) {
@@ -125,20 +120,21 @@ final class SystemdBus implements AutoCloseable {
           null, e);
     }
     if (reply == null) {
-      throw new SystemdTimeoutException(
-          "systemd did not answer " + member + " within " + CALL_TIMEOUT_MS / 1000 + " s", null, null);
+      throw new SystemdTimeoutException(ErrorTranslator.peer(destination) + " did not answer " + member
+          + " within " + CALL_TIMEOUT_MS / 1000 + " s", null, null);
     }
     try {
       if (reply instanceof org.freedesktop.dbus.messages.Error error) {
         Object[] details = error.getParameters();
         String text = details != null && details.length > 0 ? String.valueOf(details[0]) : "";
-        throw ErrorTranslator.translate(error.getName(), text, member, manager, this::majorVersionIfKnown);
+        throw ErrorTranslator.translate(error.getName(), text, member, manager, destination,
+            this::majorVersionIfKnown);
       }
       Object[] values = reply.getParameters();
       return values == null ? new Object[0] : values;
     } catch (DBusException e) {
-      throw new SystemdException("cannot read systemd's reply to " + member + ": " + e.getMessage(),
-          null, e);
+      throw new SystemdException("cannot read the reply of " + ErrorTranslator.peer(destination) + " to "
+          + member + ": " + e.getMessage(), null, e);
     }
   }
 
@@ -167,7 +163,11 @@ final class SystemdBus implements AutoCloseable {
   }
 
   Map<String, Object> properties(String path, String iface) {
-    Object value = call(path, PROPERTIES, "GetAll", "s", iface)[0];
+    return propertiesOn(DESTINATION, path, iface);
+  }
+
+  Map<String, Object> propertiesOn(String destination, String path, String iface) {
+    Object value = callOn(destination, path, PROPERTIES, "GetAll", "s", iface)[0];
     Map<String, Object> result = new LinkedHashMap<>();
     if (value instanceof Map<?, ?> map) {
       map.forEach((k, v) -> result.put(String.valueOf(k), v instanceof Variant<?> var ? var.getValue() : v));

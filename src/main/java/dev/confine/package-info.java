@@ -17,7 +17,9 @@
  * lists the table. Running units are watched and steered through the same {@link
  * dev.confine.Systemd}: {@code list}, {@code status}, {@code set}, {@code freeze}, {@code kill},
  * {@code attach}, {@code awaitExit}, {@code watchUnits}, each with an {@code …Async} variant.
- * Failures reported by systemd are {@link dev.confine.SystemdException}s.
+ * Failures reported by systemd are {@link dev.confine.SystemdException}s. {@link dev.confine.Doctor}
+ * tells whether confine can work on this machine and what to fix; {@link dev.confine.UserDelegation}
+ * delegates every limit controller to user managers.
  * Everything else in this package, the D-Bus layer included, is internal.
  */
 package dev.confine;

@@ -35,7 +35,8 @@ class EnforcementTest {
         "IOWeight=500 is not in effect: controller io is not delegated to user@1000.service"
             + " (it has: cpu memory pids)"), findings.get(0).toString());
     assertTrue(findings.get(0).remedy().startsWith(
-        "delegate the controllers to user managers with units/user@.service.d/delegate.conf"),
+        "delegate them to user managers: sudo confine setup delegation (it installs"
+            + " units/user@.service.d/delegate.conf"),
         findings.get(0).remedy());
     assertTrue(findings.get(1).reason().contains("controller cpuset"), findings.get(1).reason());
   }

@@ -26,7 +26,7 @@ class ErrorTranslatorTest {
 
   @Test
   void noGrantMeansPolkitWouldAskAnAdministrator() {
-    SystemdException e = ErrorTranslator.translate(INTERACTIVE, "Interactive authentication required.",
+    SystemdException e = translate(INTERACTIVE, "Interactive authentication required.",
         "StartTransientUnit", Manager.SYSTEM, () -> 257);
 
     assertEquals(AccessDeniedException.class, e.getClass());
@@ -38,7 +38,7 @@ class ErrorTranslatorTest {
 
   @Test
   void refusalMeansARuleSaidNoOrPolkitIsNotRunning() {
-    SystemdException e = ErrorTranslator.translate(ACCESS_DENIED, "Permission denied", "StartTransientUnit",
+    SystemdException e = translate(ACCESS_DENIED, "Permission denied", "StartTransientUnit",
         Manager.SYSTEM, () -> 257);
 
     assertEquals(AccessDeniedException.class, e.getClass());
@@ -49,7 +49,7 @@ class ErrorTranslatorTest {
   @Test
   void transientStartBefore257CannotBeAllowedByName() {
     for (String name : new String[] {ACCESS_DENIED, INTERACTIVE}) {
-      String message = ErrorTranslator.translate(name, "refused", "StartTransientUnit", Manager.SYSTEM, () -> 252)
+      String message = translate(name, "refused", "StartTransientUnit", Manager.SYSTEM, () -> 252)
           .getMessage();
 
       assertTrue(message.endsWith(BEFORE_257), message);
@@ -59,7 +59,7 @@ class ErrorTranslatorTest {
 
   @Test
   void otherCallsNameTheUnitToPolkitOnEveryVersion() {
-    String message = ErrorTranslator.translate(ACCESS_DENIED, "Permission denied", "StopUnit", Manager.SYSTEM,
+    String message = translate(ACCESS_DENIED, "Permission denied", "StopUnit", Manager.SYSTEM,
         NOT_ASKED).getMessage();
 
     assertTrue(message.endsWith(RUN_AS_ROOT_OR_RULE), message);
@@ -67,7 +67,7 @@ class ErrorTranslatorTest {
 
   @Test
   void unknownVersionLeavesTheVersionOut() {
-    String message = ErrorTranslator.translate(INTERACTIVE, "refused", "StartTransientUnit", Manager.SYSTEM,
+    String message = translate(INTERACTIVE, "refused", "StartTransientUnit", Manager.SYSTEM,
         () -> 0).getMessage();
 
     assertTrue(message.endsWith(RUN_AS_ROOT_OR_RULE), message);
@@ -75,7 +75,7 @@ class ErrorTranslatorTest {
 
   @Test
   void attachIsAnOwnershipCheckNotPolkit() {
-    String message = ErrorTranslator.translate(ACCESS_DENIED, "Process 42 not owned by client's UID. Refusing.",
+    String message = translate(ACCESS_DENIED, "Process 42 not owned by client's UID. Refusing.",
         "AttachProcessesToUnit", Manager.SYSTEM, NOT_ASKED).getMessage();
 
     assertTrue(message.endsWith("of the unit's user. Run as root, or use the user manager (--user)."), message);
@@ -84,7 +84,7 @@ class ErrorTranslatorTest {
 
   @Test
   void freezeIsForRootOnlyWhateverPolkitSays() {
-    String message = ErrorTranslator.translate(ACCESS_DENIED, "Rejected send message, 2 matched rules", "FreezeUnit",
+    String message = translate(ACCESS_DENIED, "Rejected send message, 2 matched rules", "FreezeUnit",
         Manager.SYSTEM, NOT_ASKED).getMessage();
 
     assertEquals("the system manager refused FreezeUnit: Rejected send message, 2 matched rules. systemd's D-Bus"
@@ -94,9 +94,15 @@ class ErrorTranslatorTest {
 
   @Test
   void userManagerRefusalSaysNothingOfPolkit() {
-    String message = ErrorTranslator.translate(ACCESS_DENIED, "Access denied", "StartTransientUnit", Manager.USER,
+    String message = translate(ACCESS_DENIED, "Access denied", "StartTransientUnit", Manager.USER,
         NOT_ASKED).getMessage();
 
     assertEquals("the user manager refused StartTransientUnit: Access denied.", message);
+  }
+
+  /** A refusal from systemd itself. */
+  private static SystemdException translate(String name, String text, String member, Manager manager,
+      IntSupplier majorVersion) {
+    return ErrorTranslator.translate(name, text, member, manager, SystemdBus.DESTINATION, majorVersion);
   }
 }

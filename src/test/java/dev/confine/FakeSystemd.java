@@ -129,6 +129,33 @@ final class FakeSystemd implements AutoCloseable {
     return address;
   }
 
+  /** Puts a polkit authority with this backend on the bus, as polkitd does. */
+  FakeSystemd withPolkit(String backendName, String backendVersion) throws DBusException {
+    connection.requestBusName("org.freedesktop.PolicyKit1");
+    connection.exportObject("/org/freedesktop/PolicyKit1/Authority", new PolkitAuthority() {
+      @Override
+      public String getBackendName() {
+        return backendName;
+      }
+
+      @Override
+      public String getBackendVersion() {
+        return backendVersion;
+      }
+
+      @Override
+      public UInt32 getBackendFeatures() {
+        return new UInt32(1);
+      }
+
+      @Override
+      public String getObjectPath() {
+        return "/org/freedesktop/PolicyKit1/Authority";
+      }
+    });
+    return this;
+  }
+
   FakeSystemd jobSignal(JobSignal when) {
     this.jobSignal = when;
     return this;
@@ -301,6 +328,19 @@ final class FakeSystemd implements AutoCloseable {
         super(path, id, job, unit, result);
       }
     }
+  }
+
+  /** The properties of polkit's authority that tell which backend reads the rules. */
+  @DBusInterfaceName("org.freedesktop.PolicyKit1.Authority")
+  public interface PolkitAuthority extends DBusInterface {
+    @DBusBoundProperty(name = "BackendName")
+    String getBackendName();
+
+    @DBusBoundProperty(name = "BackendVersion")
+    String getBackendVersion();
+
+    @DBusBoundProperty(name = "BackendFeatures")
+    UInt32 getBackendFeatures();
   }
 
   /** One {@code (sv)} property of a transient unit. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.confine.Doctor.Check;
+import dev.confine.Doctor.Verdict;
 import dev.confine.FakeSystemd.JobSignal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.systemd1.UnitExists;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Systemd} against a fake systemd on a private bus: the exact D-Bus form of what confine
- * sends, the job wait in both signal orders, and the translation of systemd's errors.
+ * sends, the job wait in both signal orders, the translation of systemd's errors, and the
+ * doctor's checks that ask the system bus.
  */
 @Timeout(10)
 class FakeSystemdBusTest {
@@ -253,5 +257,73 @@ class FakeSystemdBusTest {
   void versionIsReadFromTheManager() {
     assertEquals(FakeSystemd.VERSION, systemd.version());
     assertEquals(257, systemd.majorVersion());
+  }
+
+  /**
+   * The doctor's system-bus checks: the start that asks systemd whether polkit would authorize a
+   * scope, and polkit's backend, read from polkit's own bus name.
+   */
+  @Nested
+  class DoctorChecks {
+    @Test
+    void theProbeIsAConfineScopeWithAPropertyNoSystemdKnows() {
+      fake.failWith(
+          () -> new DBus.Error.PropertyReadOnly("Cannot set property ConfineDoctorProbe, or unknown property."));
+
+      Check check = Doctor.authorization(systemd, 1000, "tester");
+
+      assertEquals(Verdict.PASS, check.verdict(), check::toString);
+      FakeSystemd.StartCall probe = fake.lastCall();
+      assertTrue(probe.unit().matches("confine-[0-9a-f]{32}\\.scope"), probe::toString);
+      assertEquals("fail", probe.mode());
+      assertEquals(List.of("ConfineDoctorProbe b true"), probe.wire());
+      assertEquals(List.of(), probe.aux());
+      assertTrue(check.finding().startsWith("polkit lets tester (uid 1000) start confine's scopes on the system bus"),
+          check::toString);
+    }
+
+    @Test
+    void aChallengeFailsWithTheRulesAsFixAndSaysAnAdministratorCouldAuthorize() {
+      fake.failWith(() -> new DBus.Error.InteractiveAuthorizationRequired("Interactive authentication required."));
+
+      Check check = Doctor.authorization(systemd, 1000, "tester");
+
+      assertEquals(Verdict.FAIL, check.verdict());
+      assertTrue(check.finding().endsWith("without authentication (an administrator could authorize it interactively;"
+          + " confine does not ask)"), check::toString);
+      // The fake is systemd 257: the rules can work.
+      assertTrue(check.fix().orElseThrow().contains("polkit/50-confine.rules (read polkit/README.md first"),
+          check::toString);
+      assertTrue(check.fix().orElseThrow().contains("Delegate=yes"), check::toString);
+    }
+
+    @Test
+    void aPlainRefusalFails() {
+      fake.failWith(() -> new DBus.Error.AccessDenied("Access denied"));
+
+      Check check = Doctor.authorization(systemd, 1000, "tester");
+
+      assertEquals(Verdict.FAIL, check.verdict());
+      assertTrue(check.finding().endsWith("on the system bus"), check::toString);
+    }
+
+    @Test
+    void rootIsNotAskedAbout() {
+      assertEquals(Verdict.PASS, Doctor.authorization(systemd, 0, "root").verdict());
+      assertEquals(List.of(), fake.calls());
+    }
+
+    @Test
+    void polkitsBackendIsReadFromPolkitsOwnBusName() throws Exception {
+      Check absent = Doctor.polkit(systemd, false);
+      assertEquals(Verdict.FAIL, absent.verdict(), absent::toString);
+      assertTrue(absent.finding().startsWith("polkit does not answer on the system bus (no org.freedesktop.PolicyKit1"
+          + " answers on the system manager bus"), absent::toString);
+      assertEquals(Verdict.WARN, Doctor.polkit(systemd, true).verdict());
+
+      fake.withPolkit("js", "126");
+
+      assertEquals(Verdict.PASS, Doctor.polkit(systemd, false).verdict());
+    }
   }
 }

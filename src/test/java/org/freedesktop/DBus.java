@@ -23,6 +23,14 @@ public final class DBus {
       }
     }
 
+    public static class InteractiveAuthorizationRequired extends DBusExecutionException {
+      private static final long serialVersionUID = 1L;
+
+      public InteractiveAuthorizationRequired(String message) {
+        super(message);
+      }
+    }
+
     public static class PropertyReadOnly extends DBusExecutionException {
       private static final long serialVersionUID = 1L;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine;
  * failures use these.
  */
 final class ExitCodes {
-  /** confine failed: bad input, or systemd refused or failed the request. */
+  /** confine failed: bad input, or systemd refused or failed the request; or a check of confine doctor failed. */
   static final int FAILURE = 1;
   /** The command line itself is wrong (unknown option, missing argument, conflicting options). */
   static final int USAGE = 2;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, ListCommand.class, StatusCommand.class, TopCommand.class,
         SetCommand.class, FreezeCommand.class, FreezeCommand.ThawCommand.class, KillCommand.class,
         StopCommand.class, ResetFailedCommand.class, AttachCommand.class, WaitCommand.class,
-        EventsCommand.class, CgroupCommand.class, AutoComplete.GenerateCompletion.class})
+        EventsCommand.class, CgroupCommand.class, DoctorCommand.class, SetupCommand.class,
+        AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
