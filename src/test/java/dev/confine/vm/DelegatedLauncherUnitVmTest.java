@@ -3,7 +3,6 @@ package dev.confine.vm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.confine.Manager;
 import dev.confine.Systemd;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * worker a sub-cgroup with limits, and the JVM runs.
  */
 @Tag("vm")
+@Tag("vm-root") // installs a system unit: the root pass only
 class DelegatedLauncherUnitVmTest {
   private static final String UNIT = "delegated-launcher.service";
   /** What the launcher does: leave the delegated cgroup itself empty, then a worker with limits. */
@@ -37,7 +37,6 @@ class DelegatedLauncherUnitVmTest {
 
   @Test
   void launcherGivesAWorkerASubCgroupWithLimitsUnderTheUnitsHardening() throws Exception {
-    assumeTrue(Guest.ROOT, "installs a system unit: root only");
     int version;
     try (Systemd systemd = Systemd.connect(Manager.SYSTEM)) {
       version = systemd.majorVersion();
