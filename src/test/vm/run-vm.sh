@@ -19,7 +19,7 @@ if [ $# -gt 0 ]; then printf '%q ' "$@" > "$results/command"; fi
 # thread=single: one host thread runs both vCPUs. With a thread per vCPU, the 6.12 guest kernel
 # once died of an int3 Oops while patching its own code (a static key flipped while the other vCPU
 # ran it), which TCG does not order the way hardware does.
-timeout --foreground "${CONFINE_VM_TIMEOUT:-3600}" \
+timeout --foreground "${CONFINE_VM_TIMEOUT:-4500}" \
   qemu-system-x86_64 -accel tcg,thread=single -machine q35 -cpu max -smp 2 -m 3072 \
     -display none -monitor none -serial "file:$results/console.log" -no-reboot \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
