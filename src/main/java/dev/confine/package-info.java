@@ -19,7 +19,8 @@
  * {@code attach}, {@code awaitExit}, {@code watchUnits}, each with an {@code …Async} variant.
  * Failures reported by systemd are {@link dev.confine.SystemdException}s. {@link dev.confine.Doctor}
  * tells whether confine can work on this machine and what to fix; {@link dev.confine.UserDelegation}
- * delegates every limit controller to user managers.
+ * delegates every limit controller to user managers; {@link dev.confine.Cgroup} is for a program
+ * that manages the cgroup tree a unit with {@code Delegate=yes} handed to it.
  * Everything else in this package, the D-Bus layer included, is internal.
  */
 package dev.confine;
