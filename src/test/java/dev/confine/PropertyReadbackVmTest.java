@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * Every property of the table, set on a real unit and read back: from systemd over D-Bus (what it
  * stored must be exactly what the table sent) and, for resource settings, from cgroupfs through
  * {@link Systemd#verify}. Properties newer than the VM's systemd must be refused before anything
- * is sent, but DelegateSubgroup, which confine emulates before 254. Runs in the test VM on each systemd version, as root, as tester with systemd's default
- * delegation and as tester with io and cpuset delegated too.
+ * is sent, but DelegateSubgroup, which confine emulates before 254. Runs in the test VM on each
+ * systemd version, as root, as tester with systemd's default delegation and as tester with io and
+ * cpuset delegated too.
  */
 @Tag("vm")
 @Tag("vm-delegated")
