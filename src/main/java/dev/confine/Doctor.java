@@ -122,7 +122,7 @@ public final class Doctor {
   static Check version(Manager manager, int major, String version) {
     List<String> notes = new ArrayList<>();
     notes.add(major >= 254 ? "DelegateSubgroup= works for scopes (254 and later)"
-        : "no DelegateSubgroup= for scopes (it needs 254; confine refuses it)");
+        : "no DelegateSubgroup= (it needs 254; confine moves the processes into the subgroup itself)");
     if (manager == Manager.SYSTEM) {
       notes.add(major >= 257 ? "polkit is told which unit a transient start creates (257 and later)"
           : "polkit is not told which unit a transient start creates (that needs 257), so polkit rules cannot"

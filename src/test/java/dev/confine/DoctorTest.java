@@ -91,8 +91,8 @@ class DoctorTest {
 
   @Test
   void versionNamesWhatItAllowsWhereItMatters() {
-    assertEquals("systemd 252 (252.39-1~deb12u1): no DelegateSubgroup= for scopes (it needs 254; confine refuses"
-        + " it); polkit is not told which unit a transient start creates (that needs 257), so polkit rules cannot"
+    assertEquals("systemd 252 (252.39-1~deb12u1): no DelegateSubgroup= (it needs 254; confine moves the"
+        + " processes into the subgroup itself); polkit is not told which unit a transient start creates (that needs 257), so polkit rules cannot"
         + " grant confine's scopes", Doctor.version(Manager.SYSTEM, 252, "252.39-1~deb12u1").finding());
     assertEquals("systemd 257 (257.9): DelegateSubgroup= works for scopes (254 and later)",
         Doctor.version(Manager.USER, 257, "257.9").finding());
