@@ -2,7 +2,6 @@ package dev.confine;
 
 import dev.confine.PropertyTable.Assignment;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,7 +152,8 @@ public final class Systemd implements AutoCloseable {
     if (!spec.properties().containsKey("Type")) {
       properties.add(property("Type", new Variant<>("exec")));
     }
-    List<String> command = emulatesDelegateSubgroup(spec) ? enteringSubgroup(spec, spec.command()) : spec.command();
+    Optional<String> subgroup = delegateSubgroup(spec).filter(name -> emulatesDelegateSubgroup());
+    List<String> command = subgroup.isPresent() ? enteringSubgroup(subgroup.get(), spec.command()) : spec.command();
     properties.add(property("ExecStart",
         new Variant<>(List.<Object[]>of(new Object[] {command.get(0), command, false}), "a(sasb)")));
     if (!spec.environment().isEmpty()) {
@@ -164,26 +164,32 @@ public final class Systemd implements AutoCloseable {
     return startUnit(spec, properties);
   }
 
+  /** The spec's {@code DelegateSubgroup=}: the last one given, as systemd takes it. */
+  private static Optional<String> delegateSubgroup(UnitSpec spec) {
+    return spec.assignmentsOf("DelegateSubgroup").stream().map(a -> String.valueOf(a.value()))
+        .reduce((first, last) -> last);
+  }
+
   /**
-   * Whether confine places the processes in the spec's {@code DelegateSubgroup=} itself, because
-   * this systemd (before 254) does not take the property.
+   * Whether confine places the processes in a {@code DelegateSubgroup=} itself, because this
+   * systemd (before 254) does not take the property.
    */
-  private boolean emulatesDelegateSubgroup(UnitSpec spec) {
+  private boolean emulatesDelegateSubgroup() {
     int version = majorVersion();
-    return !spec.assignmentsOf("DelegateSubgroup").isEmpty() && version > 0 && version < SUBGROUP_SINCE;
+    return version > 0 && version < SUBGROUP_SINCE;
   }
 
   /**
    * The command behind a small shell that first moves itself into the subgroup of its own cgroup:
    * the service's processes then start there, as with DelegateSubgroup=.
    */
-  private static List<String> enteringSubgroup(UnitSpec spec, List<String> command) {
+  private static List<String> enteringSubgroup(String subgroup, List<String> command) {
     String script = "while IFS= read -r line; do case $line in 0::*) own=${line#0::};; esac; done"
         + " < /proc/self/cgroup; d=/sys/fs/cgroup$own/$1; shift;"
         + " mkdir -p \"$d\" && echo $$ > \"$d/cgroup.procs\" && exec \"$@\"";
     // systemd expands ${VAR} and $$ in ExecStart= words: $$ keeps each $ for the shell.
-    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", script.replace("$", "$$"), "confine-delegate-subgroup",
-        String.valueOf(spec.assignmentsOf("DelegateSubgroup").get(0).value())));
+    List<String> wrapped = new ArrayList<>(
+        List.of("/bin/sh", "-c", script.replace("$", "$$"), "confine-delegate-subgroup", subgroup));
     wrapped.addAll(command);
     return wrapped;
   }
@@ -215,21 +221,17 @@ public final class Systemd implements AutoCloseable {
    * and before 254 does not know the property at all.
    */
   private void enterDelegateSubgroup(String unit, ScopeSpec spec, long... pids) {
-    List<Assignment> subgroup = spec.assignmentsOf("DelegateSubgroup");
+    Optional<String> subgroup = delegateSubgroup(spec);
     if (subgroup.isEmpty()) {
       return;
     }
     String cgroup = String.valueOf(bus.property(unitPath(unit), UnitType.SCOPE.dbusInterface(), "ControlGroup"));
-    Path dir = CgroupFiles.directory(cgroup).resolve(String.valueOf(subgroup.get(0).value()));
     try {
-      Files.createDirectories(dir);
-      for (long pid : pids) {
-        Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid));
-      }
-    } catch (IOException e) {
-      throw new SystemdException("started " + unit + " but could not move its processes into "
-          + dir + " (DelegateSubgroup): " + e.getMessage()
-          + ". Stop it with: systemctl" + manager().systemctlFlag() + " stop " + unit);
+      Cgroup.of(cgroup).createChild(subgroup.get()).moveProcesses(pids);
+    } catch (CgroupException e) {
+      throw new SystemdException("started " + unit + " but could not move its processes into its"
+          + " DelegateSubgroup: " + e.getMessage() + ". Stop it with: systemctl" + manager().systemctlFlag()
+          + " stop " + unit);
     }
   }
 
@@ -513,7 +515,7 @@ public final class Systemd implements AutoCloseable {
       properties.add(property("CollectMode", new Variant<>("inactive-or-failed")));
     }
     for (Assignment assignment : spec.assignments()) {
-      if (assignment.name().equals("DelegateSubgroup") && emulatesDelegateSubgroup(spec)) {
+      if (assignment.name().equals("DelegateSubgroup") && emulatesDelegateSubgroup()) {
         continue;
       }
       properties.add(property(assignment.name(),
