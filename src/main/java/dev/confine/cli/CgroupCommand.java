@@ -163,9 +163,10 @@ final class CgroupCommand implements Runnable {
   }
 
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = {"Set limits on a group below the unit, with run -p's grammar: MemoryMax=100M,",
-        "CPUQuota=50%, TasksMax=64, CPUWeight=, IOWeight=, AllowedCPUs= ... The controller must be",
-        "enabled in the group above. The unit's own limits belong to systemd: use confine set UNIT."})
+      description = "Set limits on a group below the unit, with run -p's grammar: MemoryMax=100M, "
+          + "CPUQuota=50%%, TasksMax=64, CPUWeight=, IOWeight=, AllowedCPUs= ... The controller "
+          + "must be enabled in the group above. The unit's own limits belong to systemd: use "
+          + "confine set UNIT.")
   static final class SetLimits implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "GROUP")
     String group;

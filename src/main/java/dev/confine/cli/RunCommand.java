@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     description = {
       "Run COMMAND in a new transient service, or in a new scope (--scope).",
-      "With --scope confine launches COMMAND itself. Limits are systemd properties: -p MemoryMax=512M -p CPUQuota=50%.",
+      "With --scope confine launches COMMAND itself. Limits are systemd properties: -p MemoryMax=512M -p CPUQuota=50%%.",
       "",
       "Scope mode: COMMAND keeps this terminal, environment and directory; confine exits with",
       "its status (128+N when killed by signal N) and forwards SIGINT, SIGTERM and SIGHUP.",

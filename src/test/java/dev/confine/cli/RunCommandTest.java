@@ -19,7 +19,7 @@ class RunCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int confine(String... args) {
-    CommandLine commandLine = Main.commandLine();
+    CommandLine commandLine = Main.commandLine(args);
     commandLine.setOut(new PrintWriter(out));
     commandLine.setErr(new PrintWriter(err));
     return commandLine.execute(args);
