@@ -431,12 +431,18 @@ final class PropertyTable {
         (property, value) -> List.of(new Assignment(property, "a(iayu)", Values.ipPrefixes(property, value))));
   }
 
-  /** A cgroup name below the unit's own: one path component. */
+  /**
+   * A cgroup name below the unit's own: one path component that systemd would not escape
+   * (cg_needs_escape), since it refuses those: no leading '_', not cgroup.* or CONTROLLER.*, not
+   * a cgroup v1 file name.
+   */
   private static List<Assignment> cgroupName(String property, String value) {
     String name = value.trim();
-    if (!name.matches("[A-Za-z0-9_.@:-]+") || name.equals(".") || name.equals("..")
-        || name.startsWith("cgroup.")) {
-      throw Values.invalid(property, value, "a cgroup name such as init (no '/', not cgroup.*)");
+    if (!name.matches("[A-Za-z0-9@:-][A-Za-z0-9_.@:-]*") || name.equals(".") || name.equals("..")
+        || name.matches("(cgroup|cpu|cpuacct|cpuset|io|blkio|memory|devices|pids|bpf-[a-z-]+)\\..*")
+        || name.matches("tasks|notify_on_release|release_agent")) {
+      throw Values.invalid(property, value,
+          "a cgroup name such as init (no '/', no leading '_', not cgroup.* or CONTROLLER.*)");
     }
     return List.of(new Assignment(property, "s", name));
   }

@@ -127,6 +127,8 @@ class PropertyGrammarTest {
       IPAddressDeny         | multicast 10.1.2.3/32 | IPAddressDeny   | a(iayu) | [[2, 0xe0, 4], [10, 0xff, 8], [2, 0x0a010203, 32]]
       IPAddressDeny         | ""               | IPAddressDeny        | a(iayu) | []
       DelegateSubgroup      | init             | DelegateSubgroup     | s       | init
+      DelegateSubgroup      | memoryhog.d      | DelegateSubgroup     | s       | memoryhog.d
+      DelegateSubgroup      | worker_1         | DelegateSubgroup     | s       | worker_1
       OOMPolicy             | kill             | OOMPolicy            | s       | kill
       MemoryZSwapMax        | 1G               | MemoryZSwapMax       | t       | 1073741824
       StartupMemoryMax      | 512M             | StartupMemoryMax     | t       | 536870912
@@ -204,6 +206,10 @@ class PropertyGrammarTest {
       ProtectHome      | strict
       DelegateSubgroup | a/b
       DelegateSubgroup | cgroup.procs
+      DelegateSubgroup | memory.x
+      DelegateSubgroup | bpf-firewall.x
+      DelegateSubgroup | _hidden
+      DelegateSubgroup | tasks
       OOMPolicy        | die
       ReadOnlyPaths    | relative
       """)
