@@ -70,7 +70,7 @@ else
   # Start-up cost against systemd-run, measured in this same VM run.
   as_user bash "$project/src/test/vm/guest/bench.sh" 7 2>&1 | sed 's/^/confine-vm: /'
   # Nothing may be left behind: no failed units, no confine units (this runner aside), no
-  # scope-gate directories.
+  # scope gates or temporary files of confine or the tests.
   log "left behind (failed system units): $(systemctl list-units --failed --plain --no-legend | grep -c .)"
   log "left behind (failed user units): $(as_user systemctl --user list-units --failed --plain --no-legend | grep -c .)"
   for manager in system user; do
@@ -79,6 +79,7 @@ else
     units=$(grep -v '^confine-vm-runner\.service' <<< "$units")
     log "left behind ($manager confine units): $(grep -c . <<< "$units") $(cut -d' ' -f1 <<< "$units" | tr '\n' ' ')"
   done
-  log "left behind (gate directories): $(ls -d /tmp/confine-* /run/user/*/confine-* 2>/dev/null | grep -c .)"
+  left=$(ls -d /tmp/confine-* /run/user/*/confine-* 2>/dev/null)
+  log "left behind (gates and temporary files): $(grep -c . <<< "$left") $(tr '\n' ' ' <<< "$left")"
 fi
 touch "$results/done"

@@ -17,12 +17,17 @@ import java.util.List;
  *
  * <p>confine holds the FIFO open read-write from before the child starts until the child exits,
  * so the child's open never blocks and the {@code go} is read whenever the shell gets there. If
- * confine dies first, the shell reads end-of-file and exits 125 without running the payload.
+ * confine dies before it wrote {@code go}, the shell reads end-of-file and exits 125 without
+ * running the payload.
  */
 final class ScopeGate implements AutoCloseable {
-  /** What the child runs: $1 is the FIFO, the rest is the payload. */
-  private static final String SCRIPT =
-      "IFS= read -r go < \"$1\" && [ \"$go\" = go ] || exit 125; shift; exec \"$@\"";
+  /**
+   * What the child runs: $1 is the FIFO, the rest is the payload. Once its read returns, the child
+   * removes the FIFO's directory itself: nothing is left behind if confine ends before the payload.
+   */
+  private static final String SCRIPT = "IFS= read -r go < \"$1\";"
+      + " command -p rm -rf -- \"${1%/*}\" 2>/dev/null;"
+      + " [ \"$go\" = go ] || exit 125; shift; exec \"$@\"";
 
   private final Path dir;
   private final Path fifo;

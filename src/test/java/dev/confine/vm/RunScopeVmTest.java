@@ -37,6 +37,15 @@ class RunScopeVmTest {
     assertEquals("not-found", Guest.loadState(unit), "the finished scope is gone");
   }
 
+  /** The payload's gate (a FIFO in a directory of confine's) is gone once the payload runs. */
+  @Test
+  void theGateIsGoneBeforeThePayloadRuns() throws Exception {
+    Result result = confine("run", "--scope", "-q", "--", "sh", "-c",
+        "ls -d /tmp/confine-*/ \"$XDG_RUNTIME_DIR\"/confine-*/ 2>/dev/null; echo listed");
+    assertEquals(0, result.status(), result::toString);
+    assertEquals(List.of("listed"), lines(result.out()), "no gate directory left: " + result);
+  }
+
   @Test
   void unitIsAnnouncedBeforeThePayloadRuns() throws Exception {
     Result result = Guest.run(Map.of(), "", List.of("sh", "-c",
