@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Keeps an agent small: the classic host-intrusion-detection agent that must never take the host
  * down with it, started as a transient system service held to {@code MemoryMax=50M} (no swap to
- * escape into) and {@code CPUQuota=5%}, and its limits read back as the kernel enforces them.
+ * escape into) and {@code CPUQuota=5%}, started again 5 seconds after it dies, and its limits read
+ * back as the kernel enforces them.
  *
  * <pre>
  * java -cp confine.jar:EXAMPLES dev.confine.examples.Agent [--user] [--stop] [-- COMMAND...]
@@ -76,6 +77,9 @@ public final class Agent {
           .cpuQuota(5)
           .property("Nice", "10") // and behind everything else for the CPU time it gets
           .property("NoNewPrivileges", "yes")
+          // An agent that dies (or is OOM-killed at its limit) comes back, but not in a tight loop.
+          .property("Restart", "on-failure")
+          .property("RestartSec", "5s")
           .build();
       String unit = systemd.start(spec);
 

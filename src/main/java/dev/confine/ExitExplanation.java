@@ -30,6 +30,11 @@ final class ExitExplanation {
           ? "stopped by its runtime limit: RuntimeMaxSec=" + Formats.timespan(runtimeMax)
           : "a start or stop timeout expired (TimeoutStartSec=, TimeoutStopSec=)");
     }
+    if (result.equals("start-limit-hit")) {
+      return Optional.of("restarted too often: systemd refuses more than StartLimitBurst="
+          + Formats.uint64(properties.get("StartLimitBurst")) + " starts within StartLimitIntervalSec="
+          + Formats.timespan(Formats.uint64(properties.get("StartLimitIntervalUSec"))));
+    }
     if (killed) {
       return Optional.of((code.equals("dumped") ? "dumped core after signal " : "killed by signal ")
           + Formats.signal(status));

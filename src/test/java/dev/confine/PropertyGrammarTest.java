@@ -66,6 +66,10 @@ class PropertyGrammarTest {
       Environment    | A=1 B='two words' | Environment        | as  | [A=1, B=two words]
       Nice           | -5                | Nice               | i   | -5
       Type           | exec              | Type               | s   | exec
+      Restart        | on-failure        | Restart            | s   | on-failure
+      RestartSec     | 5s                | RestartUSec        | t   | 5000000
+      StartLimitIntervalSec | 0          | StartLimitIntervalUSec | t | 0
+      StartLimitBurst | 3                | StartLimitBurst    | u   | 3
       CPUAccounting  | yes               | CPUAccounting      | b   | true
       CPUQuotaPeriodSec | 10ms           | CPUQuotaPeriodUSec | t   | 10000
       CPUQuotaPeriodSec | ""             | CPUQuotaPeriodUSec | t   | infinity
@@ -174,6 +178,8 @@ class PropertyGrammarTest {
       # Beyond UINT64_MAX microseconds: systemd's parse_sec says ERANGE.
       RuntimeMaxSec    | 100000000w
       Nice             | 20
+      Restart          | sometimes
+      StartLimitBurst  | -1
       Environment      | NOEQUALS
       WorkingDirectory | relative/path
       IOWeight         | idle
@@ -274,6 +280,8 @@ class PropertyGrammarTest {
       UMask            | 0022
       NoNewPrivileges  | yes
       LimitNOFILE      | 1024
+      Restart          | always
+      StartLimitBurst  | 3
       """)
   void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,

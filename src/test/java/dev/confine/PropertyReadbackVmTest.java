@@ -59,7 +59,8 @@ class PropertyReadbackVmTest {
   /** NAME=VALUE for services only. */
   private static final List<String> SERVICE_ONLY = List.of(
       "Type=exec", "RemainAfterExit=yes", "Nice=5", "WorkingDirectory=/", "Environment=A=1 B=2",
-      "UMask=0027",
+      "UMask=0027", "Restart=on-failure", "RestartSec=2s", "StartLimitIntervalSec=30s",
+      "StartLimitBurst=3",
       "LimitNOFILE=1024:4096", "LimitNPROC=500:600", "LimitCORE=0:1G", "LimitFSIZE=1G",
       "LimitMEMLOCK=64K:128K", "LimitSTACK=4M:8M",
       "NoNewPrivileges=yes", "PrivateTmp=yes", "PrivateDevices=yes", "PrivateNetwork=yes",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
+import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +62,15 @@ class UnitExitTest {
         new UInt64(0));
     assertEquals(Optional.of("a start or stop timeout expired (TimeoutStartSec=, TimeoutStopSec=)"),
         ExitExplanation.of("timeout", "killed", 15, neverActive, 0));
+  }
+
+  @Test
+  void startLimitNamesTheLimit() {
+    Map<String, Object> limits = Map.of("StartLimitBurst", new UInt32(3), "StartLimitIntervalUSec",
+        new UInt64(60_000_000));
+    assertEquals(Optional.of("restarted too often: systemd refuses more than StartLimitBurst=3 starts within"
+            + " StartLimitIntervalSec=1min"),
+        ExitExplanation.of("start-limit-hit", "killed", 9, limits, 0));
   }
 
   @Test

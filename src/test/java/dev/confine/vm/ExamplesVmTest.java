@@ -120,9 +120,9 @@ class ExamplesVmTest {
   }
 
   /**
-   * Root starts the agent in the system manager, held to 50M and 5% CPU, and stops it. Anyone else
-   * is told why the system manager refuses and what to do instead, and --user runs it in their
-   * own manager with the same limits.
+   * Root starts the agent in the system manager, held to 50M and 5% CPU; killed, it is started
+   * again with the same limits; then it stops. Anyone else is told why the system manager refuses
+   * and what to do instead, and --user runs it in their own manager with the same limits.
    */
   @Test
   void agentIsKeptToItsLimitsAndStops() throws Exception {
@@ -149,6 +149,21 @@ class ExamplesVmTest {
       assertEquals("", started.err(), "every limit is in effect");
       // The same in cgroupfs, read here.
       Path dir = Path.of("/sys/fs/cgroup" + cgroup);
+      assertEquals("52428800", Files.readString(dir.resolve("memory.max")).trim());
+      assertEquals("5000 100000", Files.readString(dir.resolve("cpu.max")).trim());
+
+      // Killed, it comes back after RestartSec=5s as a new process, in the same cgroup and limits.
+      String firstPid = Guest.systemctl("show", "-P", "MainPID", AGENT);
+      Guest.systemctl("kill", "--kill-whom=main", "--signal=SIGKILL", AGENT);
+      for (int i = 0; i < 300 && !Guest.systemctl("show", "-P", "NRestarts", AGENT).equals("1"); i++) {
+        Thread.sleep(100);
+      }
+      assertEquals("1", Guest.systemctl("show", "-P", "NRestarts", AGENT));
+      for (int i = 0; i < 100 && !Guest.systemctl("is-active", AGENT).equals("active"); i++) {
+        Thread.sleep(100);
+      }
+      assertEquals("active", Guest.systemctl("is-active", AGENT));
+      assertFalse(Guest.systemctl("show", "-P", "MainPID", AGENT).equals(firstPid), "a new process");
       assertEquals("52428800", Files.readString(dir.resolve("memory.max")).trim());
       assertEquals("5000 100000", Files.readString(dir.resolve("cpu.max")).trim());
 

@@ -52,6 +52,36 @@ class RunServiceVmTest {
     Files.delete(out);
   }
 
+  /**
+   * --wait follows a restarting service to its real end: through restarts to a success, and to
+   * the start limit, with the limit named.
+   */
+  @Test
+  void waitFollowsRestartsToTheEnd() throws Exception {
+    Path runs = Files.createTempFile("confine-service", ".runs");
+    // "$$" is a literal "$" in ExecStart=: the command succeeds on its third run.
+    Result recovered = confine("run", "--wait", "-p", "Restart=on-failure", "-p", "RestartSec=0", "--",
+        "sh", "-c", "echo run >> " + runs + "; [ $$(wc -l < " + runs + ") -ge 3 ]");
+    assertEquals(0, recovered.status(), recovered::toString);
+    assertEquals(3, lines(Files.readString(runs)).size(), recovered::toString);
+    assertTrue(recovered.err().contains("Finished with result: success"), recovered::toString);
+
+    Files.writeString(runs, "");
+    Result gaveUp = confine("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
+        "-p", "StartLimitBurst=4", "-p", "StartLimitIntervalSec=5min", "--",
+        "sh", "-c", "echo run >> " + runs + "; exit 3");
+    String unit = Guest.unitFrom(gaveUp);
+    // systemd-run --wait returns 1 for a result other than exit-code or signal.
+    assertEquals(1, gaveUp.status(), gaveUp::toString);
+    assertEquals(4, lines(Files.readString(runs)).size(), gaveUp::toString);
+    assertTrue(gaveUp.err().contains("Finished with result: start-limit-hit\n"
+        + "Main processes terminated with: code=exited/status=3\n"
+        + "confine: " + unit + ": restarted too often: systemd refuses more than StartLimitBurst=4 starts"
+        + " within StartLimitIntervalSec=5min\n"), gaveUp::toString);
+    assertEquals("not-found", Guest.loadState(unit), "the failed service is collected");
+    Files.delete(runs);
+  }
+
   @Test
   void withoutWaitConfineReturnsOnceTheServiceRuns() throws Exception {
     Path marker = Files.createTempFile("confine-service", ".marker");
