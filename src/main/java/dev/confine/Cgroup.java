@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +39,9 @@ public final class Cgroup {
   private static final Pattern UNIT_NAME = Pattern.compile(".+\\.(service|scope)");
   /** Rounds of moving processes out of a group whose processes keep forking. */
   private static final int MOVE_ROUNDS = 10;
+  private static final String KILL = "cgroup.kill";
+  /** How long {@link #kill()} waits for the processes it killed to be gone. */
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
   private final Path dir;
 
@@ -306,8 +310,44 @@ public final class Cgroup {
   }
 
   /**
+   * Kills every process in this group and in the groups below it with SIGKILL, and returns once
+   * they are gone, so that the groups can be removed. The kernel's {@code cgroup.kill} (Linux 5.14)
+   * does it, and reaches processes forked meanwhile too. A group this program runs in is refused.
+   */
+  public void kill() {
+    existing();
+    Cgroup self = ofSelf();
+    if (self.dir.startsWith(dir)) {
+      throw new CgroupException("cannot kill the processes of " + controlGroup() + ": this program runs in "
+          + self.controlGroup() + " and would kill itself");
+    }
+    if (isTopOfDelegation()) {
+      throw new CgroupException("cannot kill the processes of " + controlGroup() + ": it is the delegated unit's"
+          + " own cgroup, which systemd manages: confine kill UNIT");
+    }
+    if (!Files.exists(dir.resolve(KILL))) {
+      throw new CgroupException("cannot kill the processes of " + controlGroup() + ": this kernel has no " + KILL
+          + " (Linux 5.14 and later have it); end them yourself, or stop the whole unit");
+    }
+    write(KILL, "1");
+    long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+    while (!read("cgroup.events").orElse("").contains("populated 0")) {
+      if (System.nanoTime() > deadline) {
+        throw new CgroupException("processes of " + controlGroup() + " are still there " + KILL_WAIT.toSeconds()
+            + " s after SIGKILL (in uninterruptible sleep?): " + spaced(processes()));
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CgroupException("interrupted while waiting for the processes of " + controlGroup() + " to end");
+      }
+    }
+  }
+
+  /**
    * Removes this group and the groups below it. Each must be empty: processes are not killed
-   * or moved for you.
+   * or moved for you (see {@link #kill()}).
    */
   public void remove() {
     for (Cgroup child : children()) {
@@ -319,7 +359,8 @@ public final class Cgroup {
       List<Long> pids = Files.isDirectory(dir) ? processes() : List.of();
       throw new CgroupException("cannot remove " + controlGroup() + ": " + reason(e)
           + (pids.isEmpty() ? delegationHint(e)
-              : "; it still has processes (" + spaced(pids) + "): move them out or end them first"));
+              : "; it still has processes (" + spaced(pids) + "): move them out, or kill them first"
+                  + " (confine cgroup remove --kill, Cgroup.kill())"));
     }
   }
 

@@ -183,8 +183,12 @@ final class CgroupCommand implements Runnable {
   }
 
   @Command(name = "remove", mixinStandardHelpOptions = true,
-      description = "Remove groups and the groups below them; they must have no processes.")
+      description = "Remove groups and the groups below them; they must have no processes, unless --kill.")
   static final class Remove implements Callable<Integer> {
+    @Option(names = "--kill", description = "Kill their processes first (SIGKILL to every process in the groups"
+        + " and below, through cgroup.kill), and wait until they are gone.")
+    boolean kill;
+
     @Parameters(arity = "1..*", paramLabel = "GROUP")
     List<String> groups;
 
@@ -194,7 +198,11 @@ final class CgroupCommand implements Runnable {
         if (group.isEmpty() || group.equals(".")) {
           throw new InvalidPropertyException("the unit's own cgroup belongs to systemd; remove groups below it");
         }
-        resolve(group).remove();
+        Cgroup cgroup = resolve(group);
+        if (kill) {
+          cgroup.kill();
+        }
+        cgroup.remove();
       }
       return 0;
     }
