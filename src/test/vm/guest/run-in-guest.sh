@@ -35,9 +35,9 @@ if [ -f "$results/command" ]; then
     log "as $who: exit status $status"
   done
 else
-  # A pass that hangs prints its threads (SIGQUIT) after 33 minutes and is killed 30 s later (a
-  # pass takes about 20 minutes while the other version's VM runs beside it).
-  java=(timeout -s QUIT -k 30 2000 java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project)
+  # A pass that hangs prints its threads (SIGQUIT) after 40 minutes and is killed 30 s later. Root's
+  # pass takes 12 to 28 minutes, depending on the host (measured: 1619 s on a slow one).
+  java=(timeout -s QUIT -k 30 2400 java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project)
   launcher=(-jar $project/target/vm-lib/junit-console.jar execute --disable-banner
             --details=tree --class-path "$project/target/test-classes:$project/target/confine.jar"
             --select-package dev.confine)

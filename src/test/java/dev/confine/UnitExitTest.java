@@ -66,11 +66,20 @@ class UnitExitTest {
 
   @Test
   void startLimitNamesTheLimit() {
-    Map<String, Object> limits = Map.of("StartLimitBurst", new UInt32(3), "StartLimitIntervalUSec",
-        new UInt64(60_000_000));
-    assertEquals(Optional.of("restarted too often: systemd refuses more than StartLimitBurst=3 starts within"
-            + " StartLimitIntervalSec=1min"),
-        ExitExplanation.of("start-limit-hit", "killed", 9, limits, 0));
+    Map<String, Object> limits = Map.of("StartLimitBurst", new UInt32(4), "StartLimitIntervalUSec",
+        new UInt64(300_000_000), "Restart", "always", "NRestarts", new UInt32(4));
+    String limit = "restarted too often: systemd starts it at most StartLimitBurst=4 times within"
+        + " StartLimitIntervalSec=5min";
+    assertEquals(Optional.of(limit), ExitExplanation.of("start-limit-hit", "exited", 0, limits, 0));
+    // After a failed run systemd keeps that run's result.
+    assertEquals(Optional.of(limit), ExitExplanation.of("exit-code", "exited", 3, limits, 0));
+    assertEquals(Optional.of("killed by signal SIGKILL; " + limit), ExitExplanation.of("signal", "killed", 9, limits, 0));
+    Map<String, Object> fewer = new java.util.HashMap<>(limits);
+    fewer.put("NRestarts", new UInt32(2));
+    assertEquals(Optional.empty(), ExitExplanation.of("exit-code", "exited", 3, fewer, 0));
+    fewer.put("NRestarts", new UInt32(4));
+    fewer.put("Restart", "no");
+    assertEquals(Optional.empty(), ExitExplanation.of("exit-code", "exited", 3, fewer, 0));
   }
 
   @Test

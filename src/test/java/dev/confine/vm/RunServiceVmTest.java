@@ -66,19 +66,30 @@ class RunServiceVmTest {
     assertEquals(3, lines(Files.readString(runs)).size(), recovered::toString);
     assertTrue(recovered.err().contains("Finished with result: success"), recovered::toString);
 
+    // systemd gives up after StartLimitBurst starts. After a failed run the Result stays that
+    // run's (exit-code), and --wait passes its status on, as systemd-run does.
     Files.writeString(runs, "");
     Result gaveUp = confine("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
-        "-p", "StartLimitBurst=4", "-p", "StartLimitIntervalSec=5min", "--",
+        "-p", "StartLimitBurst=3", "-p", "StartLimitIntervalSec=5min", "--",
         "sh", "-c", "echo run >> " + runs + "; exit 3");
     String unit = Guest.unitFrom(gaveUp);
-    // systemd-run --wait returns 1 for a result other than exit-code or signal.
-    assertEquals(1, gaveUp.status(), gaveUp::toString);
-    assertEquals(4, lines(Files.readString(runs)).size(), gaveUp::toString);
-    assertTrue(gaveUp.err().contains("Finished with result: start-limit-hit\n"
+    assertEquals(3, gaveUp.status(), gaveUp::toString);
+    assertEquals(3, lines(Files.readString(runs)).size(), gaveUp::toString);
+    assertTrue(gaveUp.err().contains("Finished with result: exit-code\n"
         + "Main processes terminated with: code=exited/status=3\n"
-        + "confine: " + unit + ": restarted too often: systemd refuses more than StartLimitBurst=4 starts"
+        + "confine: " + unit + ": restarted too often: systemd starts it at most StartLimitBurst=3 times"
         + " within StartLimitIntervalSec=5min\n"), gaveUp::toString);
     assertEquals("not-found", Guest.loadState(unit), "the failed service is collected");
+
+    // After a successful run the Result is start-limit-hit, and systemd-run --wait returns 1.
+    Files.writeString(runs, "");
+    Result succeeding = confine("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
+        "-p", "StartLimitBurst=2", "--", "sh", "-c", "echo run >> " + runs);
+    assertEquals(1, succeeding.status(), succeeding::toString);
+    assertEquals(2, lines(Files.readString(runs)).size(), succeeding::toString);
+    assertTrue(succeeding.err().contains("Finished with result: start-limit-hit\n"), succeeding::toString);
+    assertTrue(succeeding.err().contains(": restarted too often: systemd starts it at most StartLimitBurst=2 times"
+        + " within StartLimitIntervalSec=10s\n"), succeeding::toString);
     Files.delete(runs);
   }
 
