@@ -331,8 +331,9 @@ public final class Cgroup {
     }
     write(KILL, "1");
     long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+    CgroupFiles files = new CgroupFiles(dir);
     // A group removed meanwhile has no processes either.
-    while (!read("cgroup.events").orElse("populated 0").contains("populated 0")) {
+    while (files.keyed("cgroup.events", "populated").orElse(0) != 0) {
       if (System.nanoTime() > deadline) {
         throw new CgroupException("processes of " + controlGroup() + " are still there " + KILL_WAIT.toSeconds()
             + " s after SIGKILL (in uninterruptible sleep?): " + spaced(processes()));

@@ -3,6 +3,7 @@ package dev.confine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.freedesktop.dbus.types.UInt32;
@@ -74,7 +75,7 @@ class UnitExitTest {
     // After a failed run systemd keeps that run's result.
     assertEquals(Optional.of(limit), ExitExplanation.of("exit-code", "exited", 3, limits, 0));
     assertEquals(Optional.of("killed by signal SIGKILL; " + limit), ExitExplanation.of("signal", "killed", 9, limits, 0));
-    Map<String, Object> fewer = new java.util.HashMap<>(limits);
+    Map<String, Object> fewer = new HashMap<>(limits);
     fewer.put("NRestarts", new UInt32(2));
     assertEquals(Optional.empty(), ExitExplanation.of("exit-code", "exited", 3, fewer, 0));
     fewer.put("NRestarts", new UInt32(4));
