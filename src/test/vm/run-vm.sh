@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boots the test image for SUITE under qemu (TCG), with the project directory shared at /mnt/project.
+# Boots the test image for SUITE under qemu (KVM where it works, else TCG), with the project directory shared at /mnt/project.
 # The guest runs src/test/vm/guest/run-in-guest.sh at boot and powers off; its console goes to
 # target/vm-results/SUITE/console.log and its JUnit reports to target/vm-results/SUITE/.
 # Usage: run-vm.sh SUITE [GUEST-COMMAND...]
@@ -16,11 +16,17 @@ rm -rf "$results"; mkdir -p "$results"
 # The guest reads what to run from the share: the suite by default, else the given command.
 if [ $# -gt 0 ]; then printf '%q ' "$@" > "$results/command"; fi
 
-# thread=single: one host thread runs both vCPUs. With a thread per vCPU, the 6.12 guest kernel
-# once died of an int3 Oops while patching its own code (a static key flipped while the other vCPU
-# ran it), which TCG does not order the way hardware does.
+accel=$("$here/accel.sh" "$image")
+if [ "$accel" = kvm ]; then
+  accel=(-accel kvm -cpu host)
+else
+  # thread=single: one host thread runs both vCPUs. With a thread per vCPU, the 6.12 guest kernel
+  # once died of an int3 Oops while patching its own code (a static key flipped while the other
+  # vCPU ran it), which TCG does not order the way hardware does.
+  accel=(-accel tcg,thread=single -cpu max)
+fi
 timeout --foreground "${CONFINE_VM_TIMEOUT:-4500}" \
-  qemu-system-x86_64 -accel tcg,thread=single -machine q35 -cpu max -smp 2 -m 3072 \
+  qemu-system-x86_64 "${accel[@]}" -machine q35 -smp 2 -m 3072 \
     -display none -monitor none -serial "file:$results/console.log" -no-reboot \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 panic=-1 quiet loglevel=3 confine.suite=$suite confine.users=${CONFINE_VM_USERS:-root,tester}" \

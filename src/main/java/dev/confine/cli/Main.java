@@ -1,6 +1,8 @@
 package dev.confine.cli;
 
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,37 +14,52 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Run commands in transient systemd scopes and services with cgroup limits.")
 public final class Main implements Runnable {
-  private static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ListCommand.class,
-      StatusCommand.class, TopCommand.class, SetCommand.class, FreezeCommand.class,
-      FreezeCommand.ThawCommand.class, KillCommand.class, StopCommand.class,
-      ResetFailedCommand.class, AttachCommand.class, WaitCommand.class, EventsCommand.class,
-      CgroupCommand.class, DoctorCommand.class, SetupCommand.class,
-      AutoComplete.GenerateCompletion.class);
+  /**
+   * Each subcommand by its name, in the order help lists them. The names repeat the classes'
+   * {@code @Command} names (MainTest checks it): reading an annotation costs a proxy and loads every
+   * class it names, so a call looks its subcommand up here instead.
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands(RunCommand.class, "run",
+      ListCommand.class, "list", StatusCommand.class, "status", TopCommand.class, "top",
+      SetCommand.class, "set", FreezeCommand.class, "freeze", FreezeCommand.ThawCommand.class, "thaw",
+      KillCommand.class, "kill", StopCommand.class, "stop", ResetFailedCommand.class, "reset-failed",
+      AttachCommand.class, "attach", WaitCommand.class, "wait", EventsCommand.class, "events",
+      CgroupCommand.class, "cgroup", DoctorCommand.class, "doctor", SetupCommand.class, "setup",
+      AutoComplete.GenerateCompletion.class, "generate-completion");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    // Library diagnostics (dbus-java's included) go to stderr, warnings and errors only.
+    configureLogging();
+    System.exit(commandLine(args).execute(args));
+  }
+
+  /** Library diagnostics (dbus-java's included) go to stderr, warnings and errors only. */
+  static void configureLogging() {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getenv().getOrDefault("CONFINE_LOG", "warn"));
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-    System.exit(commandLine(args).execute(args));
   }
 
   /**
    * The command line for these arguments. picocli builds the model of every registered subcommand
-   * up front, which is most of a short command's start-up under emulation; so when the first
-   * argument names a subcommand, only that one is registered. Help, completion and mistakes get
+   * up front by reflection, which is most of a short command's start-up; so only the subcommand
+   * the first argument names is registered. {@code --help} and mistakes print every subcommand's
+   * name and summary, which need no model; {@code --version} needs none at all. Completion gets
    * them all.
    */
   static CommandLine commandLine(String... args) {
     CommandLine commandLine = new CommandLine(new Main());
     String first = args.length == 0 ? "" : args[0];
-    List<Class<?>> named = SUBCOMMANDS.stream()
-        .filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
-    boolean all = named.isEmpty() || first.equals("generate-completion");
-    (all ? SUBCOMMANDS : named).forEach(commandLine::addSubcommand);
+    Class<?> named = SUBCOMMANDS.get(first);
+    if (first.equals("generate-completion")) {
+      SUBCOMMANDS.values().forEach(commandLine::addSubcommand);
+    } else if (named != null) {
+      commandLine.addSubcommand(named);
+    } else if (!first.equals("-V") && !first.equals("--version")) {
+      SUBCOMMANDS.values().forEach(subcommand -> commandLine.addSubcommand(summary(subcommand)));
+    }
     // Everything from the first positional parameter on belongs to the payload: `run ls -l`.
     CommandLine run = commandLine.getSubcommands().get("run");
     if (run != null) {
@@ -51,6 +68,22 @@ public final class Main implements Runnable {
     commandLine.setParameterExceptionHandler(Main::usageError);
     commandLine.setExecutionExceptionHandler(ExitCodes::handle);
     return commandLine;
+  }
+
+  /** A subcommand as the top-level help lists it: its name and description, nothing to run. */
+  private static CommandLine.Model.CommandSpec summary(Class<?> subcommand) {
+    Command annotation = subcommand.getAnnotation(Command.class);
+    CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(annotation.name());
+    spec.usageMessage().description(annotation.description());
+    return spec;
+  }
+
+  private static Map<String, Class<?>> subcommands(Object... classAndName) {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    for (int i = 0; i < classAndName.length; i += 2) {
+      byName.put((String) classAndName[i + 1], (Class<?>) classAndName[i]);
+    }
+    return Collections.unmodifiableMap(byName);
   }
 
   private static int usageError(CommandLine.ParameterException e, String[] args) {

@@ -16,23 +16,34 @@ import picocli.CommandLine;
 class MainTest {
 
   @Test
-  void aNamedCommandGetsOnlyItsOwnModel() {
-    assertEquals(List.of("run"), names(Main.commandLine("run", "--", "true")));
-    assertEquals(List.of("cgroup"), names(Main.commandLine("cgroup", "show")));
+  void aNamedCommandGetsTheOnlyModel() {
+    assertEquals(List.of("run"), modelled(Main.commandLine("run", "--", "true")));
+    assertEquals(List.of("cgroup"), modelled(Main.commandLine("cgroup", "show")));
+    assertEquals(List.of(), modelled(Main.commandLine("--help")));
+    assertEquals(List.of(), modelled(Main.commandLine("rnu", "true")));
+    assertEquals(List.of(), names(Main.commandLine("--version")));
+    assertEquals(names(everything()), modelled(everything()));
   }
 
   @Test
-  void helpCompletionAndMistakesGetEveryCommand() {
-    int all = Main.commandLine("--help").getSubcommands().size();
+  void subcommandsAreListedUnderTheirOwnNames() {
+    Main.SUBCOMMANDS.forEach((name, subcommand) ->
+        assertEquals(name, subcommand.getAnnotation(CommandLine.Command.class).name()));
+  }
+
+  @Test
+  void helpAndMistakesListEveryCommand() {
+    int all = everything().getSubcommands().size();
     assertTrue(all > 10, "commands: " + all);
+    assertEquals(all, Main.commandLine("--help").getSubcommands().size());
     assertEquals(all, Main.commandLine().getSubcommands().size());
     assertEquals(all, Main.commandLine("rnu", "true").getSubcommands().size());
-    assertEquals(all, Main.commandLine("generate-completion").getSubcommands().size());
+    assertEquals(usage(everything()), usage(Main.commandLine("--help")));
   }
 
   @Test
   void theSameCommandLineWhetherBuiltAloneOrWithTheOthers() {
-    CommandLine everything = Main.commandLine();
+    CommandLine everything = everything();
     for (String name : everything.getSubcommands().keySet()) {
       assertEquals(usage(everything.getSubcommands().get(name)),
           usage(Main.commandLine(name).getSubcommands().get(name)), name);
@@ -44,7 +55,7 @@ class MainTest {
   @Test
   void everyHelpTextRendersWithoutPicocliWarnings() {
     List<CommandLine> commands = new ArrayList<>();
-    collect(Main.commandLine(), commands);
+    collect(everything(), commands);
     PrintStream stderr = System.err;
     ByteArrayOutputStream warnings = new ByteArrayOutputStream();
     System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
@@ -55,6 +66,17 @@ class MainTest {
     }
     assertEquals("", warnings.toString(StandardCharsets.UTF_8));
     assertTrue(commands.size() > 20, "commands: " + commands.size());
+  }
+
+  /** Completion is the one use that builds every command's model. */
+  private static CommandLine everything() {
+    return Main.commandLine("generate-completion");
+  }
+
+  /** The subcommands built from their classes, not from their name and summary alone. */
+  private static List<String> modelled(CommandLine command) {
+    return command.getSubcommands().entrySet().stream()
+        .filter(e -> e.getValue().getCommandSpec().userObject() != null).map(e -> e.getKey()).toList();
   }
 
   private static List<String> names(CommandLine command) {
