@@ -1,0 +1,3 @@
+module scopebench
+
+go 1.19
