@@ -533,7 +533,7 @@ public final class Systemd implements AutoCloseable {
       }
     }
     String name = spec.name().orElseGet(() -> UnitNames.generate(spec.type()));
-    bus.subscribe();
+    bus.listenForJobs();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
         "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, List.of())[0];
     String result = bus.awaitJob(job, jobTimeout.toMillis());
@@ -551,8 +551,11 @@ public final class Systemd implements AutoCloseable {
   }
 
   private void requireSupported(String name, UnitType type, String nothingWas) {
-    int version = majorVersion();
     int since = PropertyTable.require(name).since(type);
+    if (since <= 1) {
+      return; // every systemd has it: no need to ask for the version
+    }
+    int version = majorVersion();
     if (version > 0 && version < since) {
       throw new UnsupportedPropertyException(name + " needs systemd " + since + " or later"
           + (type == UnitType.SCOPE ? " for scopes" : "") + "; the " + manager().description()
@@ -623,7 +626,7 @@ public final class Systemd implements AutoCloseable {
   /** Stops a unit and waits until it has stopped. */
   public void stop(String unit) {
     String name = unitName(unit);
-    bus.subscribe();
+    bus.listenForJobs();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "StopUnit", "ss",
         name, "replace")[0];
     String result = bus.awaitJob(job, jobTimeout.toMillis());

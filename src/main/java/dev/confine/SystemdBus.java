@@ -52,8 +52,10 @@ final class SystemdBus implements AutoCloseable {
   private final DBusConnection connection;
   private final Manager manager;
   private final JobWaiter jobs = new JobWaiter();
+  private volatile boolean listeningForJobs;
   private volatile boolean subscribed;
-  private volatile int majorVersion;
+  /** -1 until read: a version without a number is 0 and is not read again. */
+  private volatile int majorVersion = -1;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -140,7 +142,7 @@ final class SystemdBus implements AutoCloseable {
 
   /** The manager's major version, e.g. 257 (0 if it has no number); read once per connection. */
   int majorVersion() {
-    if (majorVersion == 0) {
+    if (majorVersion < 0) {
       Matcher m = VERSION.matcher(String.valueOf(property(MANAGER_PATH, MANAGER, "Version")));
       majorVersion = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
     }
@@ -176,15 +178,16 @@ final class SystemdBus implements AutoCloseable {
   }
 
   /**
-   * Makes sure systemd sends job and unit signals to this connection, and that this connection
-   * listens for {@code JobRemoved} — both before the first job is started.
+   * Listens for {@code JobRemoved}, before the first job is started. systemd sends a job's signals
+   * to the client that queued it without a {@code Subscribe} (it tracks the job's sender), so
+   * waiting for one's own jobs needs no call to systemd, only the match rule.
    */
-  void subscribe() {
-    if (subscribed) {
+  void listenForJobs() {
+    if (listeningForJobs) {
       return;
     }
     synchronized (this) {
-      if (subscribed) {
+      if (listeningForJobs) {
         return;
       }
       try {
@@ -202,6 +205,23 @@ final class SystemdBus implements AutoCloseable {
         throw new BusUnreachableException("cannot listen for systemd's job signals: " + e.getMessage(),
             null, e);
       }
+      listeningForJobs = true;
+    }
+  }
+
+  /**
+   * Makes sure systemd sends the change signals of all its units to this connection; without it
+   * only those of the units this connection pinned (AddRef, Ref) arrive.
+   */
+  void subscribe() {
+    if (subscribed) {
+      return;
+    }
+    synchronized (this) {
+      if (subscribed) {
+        return;
+      }
+      listenForJobs();
       call(MANAGER_PATH, MANAGER, "Subscribe", "");
       subscribed = true;
     }

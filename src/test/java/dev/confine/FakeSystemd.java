@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -76,6 +77,8 @@ final class FakeSystemd implements AutoCloseable {
   private final List<StartCall> calls = Collections.synchronizedList(new ArrayList<>());
   private final List<String> steering = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong jobIds = new AtomicLong();
+  private final AtomicInteger versionReads = new AtomicInteger();
+  private final AtomicInteger subscribes = new AtomicInteger();
   private volatile JobSignal jobSignal = JobSignal.AFTER_REPLY;
   private volatile String jobResult = "done";
   private volatile Supplier<? extends DBusExecutionException> error;
@@ -188,6 +191,16 @@ final class FakeSystemd implements AutoCloseable {
     return List.copyOf(steering);
   }
 
+  /** How often the manager's Version was read. */
+  int versionReads() {
+    return versionReads.get();
+  }
+
+  /** How often Subscribe was called. */
+  int subscribes() {
+    return subscribes.get();
+  }
+
   StartCall lastCall() {
     List<StartCall> all = calls();
     if (all.isEmpty()) {
@@ -275,11 +288,13 @@ final class FakeSystemd implements AutoCloseable {
 
     @Override
     public void Subscribe() {
-      // systemd starts sending job signals to the caller; the fake sends them regardless.
+      // systemd starts sending all unit signals to the caller; the fake sends job signals regardless.
+      subscribes.incrementAndGet();
     }
 
     @Override
     public String getVersion() {
+      versionReads.incrementAndGet();
       return version;
     }
 

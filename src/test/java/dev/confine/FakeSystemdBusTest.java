@@ -254,6 +254,31 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void startWithPropertiesEverySystemdKnowsIsTheStartCallAlone() {
+    systemd.startScope(ScopeSpec.builder().description("make -j8").build(), SELF);
+    systemd.start(ServiceSpec.builder(List.of("true")).build());
+
+    assertEquals(0, fake.versionReads());
+    assertEquals(0, fake.subscribes());
+    assertEquals(2, fake.calls().size());
+  }
+
+  @Test
+  void versionIsReadOncePerConnectionWhenAPropertyNeedsIt() {
+    systemd.startScope(ScopeSpec.builder().memoryMax(64L << 20).build(), SELF);
+    systemd.startScope(ScopeSpec.builder().property("TasksMax", "10").build(), SELF);
+
+    assertEquals(1, fake.versionReads());
+  }
+
+  @Test
+  void watchingUnitsSubscribes() {
+    try (Subscription watch = systemd.watchUnits(event -> { })) {
+      assertEquals(1, fake.subscribes());
+    }
+  }
+
+  @Test
   void versionIsReadFromTheManager() {
     assertEquals(FakeSystemd.VERSION, systemd.version());
     assertEquals(257, systemd.majorVersion());
