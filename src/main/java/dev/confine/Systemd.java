@@ -132,13 +132,22 @@ public final class Systemd implements AutoCloseable {
    * setting from the unit's cgroup files ({@code memory.max}, {@code cpu.max}, {@code pids.max},
    * {@code io.max}, {@code cpuset.cpus} …). Returns what differs; empty when all is in effect.
    * The cgroup files are skipped when the unit has no cgroup any more or it is not visible here.
+   * Makes no call when nothing can differ: a spec that sets only a Description.
    */
   public List<NotEnforced> verify(String unit, UnitSpec spec) {
+    if (!Enforcement.needsReadBack(spec)) {
+      return List.of();
+    }
     Map<String, Object> stored = bus.properties(unitPath(unit), spec.type().dbusInterface());
     String cgroup = String.valueOf(stored.getOrDefault("ControlGroup", ""));
-    String state = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SystemState"));
     return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : CgroupFiles.directory(cgroup),
-        Set.of("initializing", "starting", "stopping").contains(state));
+        Enforcement.hasStartupVariant(spec) && managerStartingOrStopping());
+  }
+
+  /** Whether the manager is starting up or shutting down, when Startup… settings apply. */
+  private boolean managerStartingOrStopping() {
+    String state = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SystemState"));
+    return Set.of("initializing", "starting", "stopping").contains(state);
   }
 
   /**

@@ -264,6 +264,12 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void readBackOfASpecWithOnlyADescriptionAsksNothing() {
+    // The fake answers neither GetUnit nor a unit's properties: any call would fail.
+    assertEquals(List.of(), systemd.verify("build.scope", ScopeSpec.builder().description("make").build()));
+  }
+
+  @Test
   void versionIsReadOncePerConnectionWhenAPropertyNeedsIt() {
     systemd.startScope(ScopeSpec.builder().memoryMax(64L << 20).build(), SELF);
     systemd.startScope(ScopeSpec.builder().property("TasksMax", "10").build(), SELF);
