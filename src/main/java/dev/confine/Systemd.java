@@ -43,11 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
-  private static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
   /** The first systemd that takes DelegateSubgroup=; confine emulates it on older ones. */
   private static final int SUBGROUP_SINCE = 254;
 
   private final SystemdBus bus;
+  /**
+   * The units this connection created. AddRef=true pins them: systemd keeps them loaded until the
+   * connection closes, so their object path is known without asking (GetUnit) for it.
+   */
+  private final Set<String> pinned = ConcurrentHashMap.newKeySet();
   private Duration jobTimeout = Duration.ofSeconds(90);
   private boolean allowUndelegated;
   /** Runs the …Async calls; threads exist only while such calls run. */
@@ -468,7 +472,7 @@ public final class Systemd implements AutoCloseable {
     bus.subscribe();
     ExecutorService inOrder = Executors.newSingleThreadExecutor(daemonThreads("confine-events"));
     Map<String, Boolean> wanted = new ConcurrentHashMap<>();
-    Subscription signals = bus.onPropertiesChangedBelow(UNITS_PATH, (path, iface, changed) -> {
+    Subscription signals = bus.onPropertiesChangedBelow(UnitNames.UNITS_PATH, (path, iface, changed) -> {
       Instant time = Instant.now();
       String unit = UnitNames.fromObjectPath(path);
       if (!units.isEmpty() && !units.contains(unit)) {
@@ -510,7 +514,15 @@ public final class Systemd implements AutoCloseable {
     }
   }
 
+  /**
+   * The object path of a loaded unit. A unit this connection created is loaded for sure; any other
+   * is asked for, because systemd answers on the path of a unit that is not loaded too (it loads
+   * one on demand) where GetUnit says NoSuchUnit.
+   */
   private String unitPath(String unit) {
+    if (pinned.contains(unit)) {
+      return UnitNames.objectPath(unit);
+    }
     return ((DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "GetUnit", "s", unit)[0])
         .getPath();
   }
@@ -545,6 +557,7 @@ public final class Systemd implements AutoCloseable {
     bus.listenForJobs();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
         "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, List.of())[0];
+    pinned.add(name);
     String result = bus.awaitJob(job, jobTimeout.toMillis());
     LOG.debug("start job {} of {}: {}", job.getPath(), name, result);
     if (!result.equals("done") && !result.equals("skipped")) {

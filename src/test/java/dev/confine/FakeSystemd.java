@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,8 @@ final class FakeSystemd implements AutoCloseable {
   private volatile String jobResult = "done";
   private volatile Supplier<? extends DBusExecutionException> error;
   private volatile String version = VERSION;
+  /** Unit name to the object path the fake puts a started unit at. */
+  private final Map<String, String> unitPaths = new ConcurrentHashMap<>();
 
   private FakeSystemd(EmbeddedDBusDaemon daemon, String address, DBusConnection connection) {
     this.daemon = daemon;
@@ -176,6 +180,15 @@ final class FakeSystemd implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Puts a scope started as {@code unit} at {@code path}, with its ControlGroup; the fake has no
+   * GetUnit, so confine finds it there only by deriving the path itself.
+   */
+  FakeSystemd unitAt(String unit, String path) {
+    unitPaths.put(unit, path);
+    return this;
+  }
+
   /** Makes {@code StartTransientUnit} fail with this D-Bus error (the exception's class name). */
   FakeSystemd failWith(Supplier<? extends DBusExecutionException> error) {
     this.error = error;
@@ -237,6 +250,14 @@ final class FakeSystemd implements AutoCloseable {
       Supplier<? extends DBusExecutionException> failure = error;
       if (failure != null) {
         throw failure.get();
+      }
+      String unitPath = unitPaths.get(name);
+      if (unitPath != null) {
+        try {
+          connection.exportObject(unitPath, new ScopeObject(unitPath));
+        } catch (DBusException e) {
+          throw new IllegalStateException("cannot export " + unitPath, e);
+        }
       }
       long id = jobIds.incrementAndGet();
       DBusPath job = new DBusPath(SystemdBus.MANAGER_PATH + "/job/" + id);
@@ -308,6 +329,26 @@ final class FakeSystemd implements AutoCloseable {
     public String getObjectPath() {
       return SystemdBus.MANAGER_PATH;
     }
+  }
+
+  /** A started scope: its cgroup, which does not exist, as on a remote bus. */
+  private record ScopeObject(String path) implements ScopeApi {
+    @Override
+    public String getControlGroup() {
+      return "/confine-fake.scope";
+    }
+
+    @Override
+    public String getObjectPath() {
+      return path;
+    }
+  }
+
+  /** The part of a scope's interface the fake implements. */
+  @DBusInterfaceName("org.freedesktop.systemd1.Scope")
+  public interface ScopeApi extends DBusInterface {
+    @DBusBoundProperty(name = "ControlGroup")
+    String getControlGroup();
   }
 
   /** The part of systemd's manager interface the fake implements. */

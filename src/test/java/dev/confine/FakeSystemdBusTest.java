@@ -264,6 +264,16 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void launchFindsTheScopeAtThePathSystemdGivesItWithoutAskingForIt() throws Exception {
+    fake.unitAt("build-1.scope", "/org/freedesktop/systemd1/unit/build_2d1_2escope");
+
+    ScopedProcess job = systemd.launch(ScopeSpec.builder().name("build-1").build(), new ProcessBuilder("true"));
+
+    assertEquals("build-1.scope", job.unit());
+    assertEquals(0, job.waitFor());
+  }
+
+  @Test
   void readBackOfASpecWithOnlyADescriptionAsksNothing() {
     // The fake answers neither GetUnit nor a unit's properties: any call would fail.
     assertEquals(List.of(), systemd.verify("build.scope", ScopeSpec.builder().description("make").build()));
