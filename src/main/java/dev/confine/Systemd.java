@@ -318,7 +318,9 @@ public final class Systemd implements AutoCloseable {
     String name = unitName(unit);
     String path = unitPath(name);
     UnitType type = UnitType.ofName(name);
-    pin(path);
+    if (!pinned.contains(name)) {
+      pin(path); // the units this connection created are pinned since their start (AddRef)
+    }
     long oomKills;
     // A permit per change signal, so a change between reading the state and waiting is not lost.
     Semaphore changes = new Semaphore(0);

@@ -331,11 +331,27 @@ final class FakeSystemd implements AutoCloseable {
     }
   }
 
-  /** A started scope: its cgroup, which does not exist, as on a remote bus. */
-  private record ScopeObject(String path) implements ScopeApi {
+  /** A started scope that has already ended; its cgroup does not exist, as on a remote bus. */
+  private final class ScopeObject implements ScopeApi, UnitApi {
+    private final String path;
+
+    ScopeObject(String path) {
+      this.path = path;
+    }
+
     @Override
     public String getControlGroup() {
       return "/confine-fake.scope";
+    }
+
+    @Override
+    public String getActiveState() {
+      return "inactive";
+    }
+
+    @Override
+    public void Ref() {
+      steering.add("Ref " + path);
     }
 
     @Override
@@ -349,6 +365,15 @@ final class FakeSystemd implements AutoCloseable {
   public interface ScopeApi extends DBusInterface {
     @DBusBoundProperty(name = "ControlGroup")
     String getControlGroup();
+  }
+
+  /** The part of a unit's interface the fake implements. */
+  @DBusInterfaceName("org.freedesktop.systemd1.Unit")
+  public interface UnitApi extends DBusInterface {
+    void Ref();
+
+    @DBusBoundProperty(name = "ActiveState")
+    String getActiveState();
   }
 
   /** The part of systemd's manager interface the fake implements. */

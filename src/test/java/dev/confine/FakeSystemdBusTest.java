@@ -274,6 +274,15 @@ class FakeSystemdBusTest {
   }
 
   @Test
+  void waitingForAUnitThisConnectionStartedDoesNotPinItAgain() throws Exception {
+    fake.unitAt("build-2.scope", "/org/freedesktop/systemd1/unit/build_2d2_2escope");
+    systemd.startScope(ScopeSpec.builder().name("build-2").build(), SELF);
+
+    assertEquals("build-2.scope", systemd.awaitExit("build-2.scope").unit());
+    assertEquals(List.of(), fake.steering());
+  }
+
+  @Test
   void readBackOfASpecWithOnlyADescriptionAsksNothing() {
     // The fake answers neither GetUnit nor a unit's properties: any call would fail.
     assertEquals(List.of(), systemd.verify("build.scope", ScopeSpec.builder().description("make").build()));
