@@ -81,9 +81,9 @@ public final class Systemd implements AutoCloseable {
     return this;
   }
 
-  /** The manager's version string, e.g. {@code 257.9-1~deb13u1}. */
+  /** The manager's version string, e.g. {@code 257.9-1~deb13u1}; read once per connection. */
   public String version() {
-    return String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "Version"));
+    return bus.version();
   }
 
   /** The manager's major version, e.g. 257; read once per connection. */

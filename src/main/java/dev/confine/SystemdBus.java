@@ -54,8 +54,7 @@ final class SystemdBus implements AutoCloseable {
   private final JobWaiter jobs = new JobWaiter();
   private volatile boolean listeningForJobs;
   private volatile boolean subscribed;
-  /** -1 until read: a version without a number is 0 and is not read again. */
-  private volatile int majorVersion = -1;
+  private volatile String version;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -140,13 +139,18 @@ final class SystemdBus implements AutoCloseable {
     }
   }
 
-  /** The manager's major version, e.g. 257 (0 if it has no number); read once per connection. */
-  int majorVersion() {
-    if (majorVersion < 0) {
-      Matcher m = VERSION.matcher(String.valueOf(property(MANAGER_PATH, MANAGER, "Version")));
-      majorVersion = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+  /** The manager's version, e.g. {@code 257.9-1~deb13u1}; read once per connection. */
+  String version() {
+    if (version == null) {
+      version = String.valueOf(property(MANAGER_PATH, MANAGER, "Version"));
     }
-    return majorVersion;
+    return version;
+  }
+
+  /** The manager's major version, e.g. 257 (0 if it has no number). */
+  int majorVersion() {
+    Matcher m = VERSION.matcher(version());
+    return m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   /** For messages about a failed call: the version, or 0 when it cannot be read either. */

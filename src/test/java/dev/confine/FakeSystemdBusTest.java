@@ -304,9 +304,10 @@ class FakeSystemdBusTest {
   }
 
   @Test
-  void versionIsReadFromTheManager() {
+  void versionIsReadFromTheManagerOnce() {
     assertEquals(FakeSystemd.VERSION, systemd.version());
     assertEquals(257, systemd.majorVersion());
+    assertEquals(1, fake.versionReads());
   }
 
   /**
