@@ -93,6 +93,20 @@ final class Enforcement {
   }
 
   /**
+   * Whether {@link #verify} can find anything. Not for a spec that sets only a Description: systemd
+   * keeps one as sent, but for an empty one, which it reads back as the unit's name.
+   */
+  static boolean needsReadBack(UnitSpec spec) {
+    return spec.properties().entrySet().stream().anyMatch(property ->
+        !property.getKey().equals("Description") || String.join("", property.getValue()).isEmpty());
+  }
+
+  /** Whether {@link #verify} needs to know if the manager is starting or stopping. */
+  static boolean hasStartupVariant(UnitSpec spec) {
+    return spec.properties().keySet().stream().anyMatch(name -> name.startsWith("Startup"));
+  }
+
+  /**
    * Compares a started unit with its spec: each sent value with what systemd {@code stored}
    * (the unit's properties), and each resource setting with the unit's cgroup files, taking the
    * Startup… variants while the manager is {@code startingOrStopping}.

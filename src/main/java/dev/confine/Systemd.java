@@ -43,11 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
-  private static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
   /** The first systemd that takes DelegateSubgroup=; confine emulates it on older ones. */
   private static final int SUBGROUP_SINCE = 254;
 
   private final SystemdBus bus;
+  /**
+   * The units this connection created. AddRef=true pins them: systemd keeps them loaded until the
+   * connection closes, so their object path is known without asking (GetUnit) for it.
+   */
+  private final Set<String> pinned = ConcurrentHashMap.newKeySet();
   private Duration jobTimeout = Duration.ofSeconds(90);
   private boolean allowUndelegated;
   /** Runs the …Async calls; threads exist only while such calls run. */
@@ -77,9 +81,9 @@ public final class Systemd implements AutoCloseable {
     return this;
   }
 
-  /** The manager's version string, e.g. {@code 257.9-1~deb13u1}. */
+  /** The manager's version string, e.g. {@code 257.9-1~deb13u1}; read once per connection. */
   public String version() {
-    return String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "Version"));
+    return bus.version();
   }
 
   /** The manager's major version, e.g. 257; read once per connection. */
@@ -132,13 +136,22 @@ public final class Systemd implements AutoCloseable {
    * setting from the unit's cgroup files ({@code memory.max}, {@code cpu.max}, {@code pids.max},
    * {@code io.max}, {@code cpuset.cpus} …). Returns what differs; empty when all is in effect.
    * The cgroup files are skipped when the unit has no cgroup any more or it is not visible here.
+   * Makes no call when nothing can differ: a spec that sets only a Description.
    */
   public List<NotEnforced> verify(String unit, UnitSpec spec) {
+    if (!Enforcement.needsReadBack(spec)) {
+      return List.of();
+    }
     Map<String, Object> stored = bus.properties(unitPath(unit), spec.type().dbusInterface());
     String cgroup = String.valueOf(stored.getOrDefault("ControlGroup", ""));
-    String state = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SystemState"));
     return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : CgroupFiles.directory(cgroup),
-        Set.of("initializing", "starting", "stopping").contains(state));
+        Enforcement.hasStartupVariant(spec) && managerStartingOrStopping());
+  }
+
+  /** Whether the manager is starting up or shutting down, when Startup… settings apply. */
+  private boolean managerStartingOrStopping() {
+    String state = String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SystemState"));
+    return Set.of("initializing", "starting", "stopping").contains(state);
   }
 
   /**
@@ -305,7 +318,9 @@ public final class Systemd implements AutoCloseable {
     String name = unitName(unit);
     String path = unitPath(name);
     UnitType type = UnitType.ofName(name);
-    pin(path);
+    if (!pinned.contains(name)) {
+      pin(path); // the units this connection created are pinned since their start (AddRef)
+    }
     long oomKills;
     // A permit per change signal, so a change between reading the state and waiting is not lost.
     Semaphore changes = new Semaphore(0);
@@ -459,7 +474,7 @@ public final class Systemd implements AutoCloseable {
     bus.subscribe();
     ExecutorService inOrder = Executors.newSingleThreadExecutor(daemonThreads("confine-events"));
     Map<String, Boolean> wanted = new ConcurrentHashMap<>();
-    Subscription signals = bus.onPropertiesChangedBelow(UNITS_PATH, (path, iface, changed) -> {
+    Subscription signals = bus.onPropertiesChangedBelow(UnitNames.UNITS_PATH, (path, iface, changed) -> {
       Instant time = Instant.now();
       String unit = UnitNames.fromObjectPath(path);
       if (!units.isEmpty() && !units.contains(unit)) {
@@ -501,7 +516,15 @@ public final class Systemd implements AutoCloseable {
     }
   }
 
+  /**
+   * The object path of a loaded unit. A unit this connection created is loaded for sure; any other
+   * is asked for, because systemd answers on the path of a unit that is not loaded too (it loads
+   * one on demand) where GetUnit says NoSuchUnit.
+   */
   private String unitPath(String unit) {
+    if (pinned.contains(unit)) {
+      return UnitNames.objectPath(unit);
+    }
     return ((DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "GetUnit", "s", unit)[0])
         .getPath();
   }
@@ -533,9 +556,10 @@ public final class Systemd implements AutoCloseable {
       }
     }
     String name = spec.name().orElseGet(() -> UnitNames.generate(spec.type()));
-    bus.subscribe();
+    bus.listenForJobs();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
         "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, List.of())[0];
+    pinned.add(name);
     String result = bus.awaitJob(job, jobTimeout.toMillis());
     LOG.debug("start job {} of {}: {}", job.getPath(), name, result);
     if (!result.equals("done") && !result.equals("skipped")) {
@@ -551,8 +575,11 @@ public final class Systemd implements AutoCloseable {
   }
 
   private void requireSupported(String name, UnitType type, String nothingWas) {
-    int version = majorVersion();
     int since = PropertyTable.require(name).since(type);
+    if (since <= 1) {
+      return; // every systemd has it: no need to ask for the version
+    }
+    int version = majorVersion();
     if (version > 0 && version < since) {
       throw new UnsupportedPropertyException(name + " needs systemd " + since + " or later"
           + (type == UnitType.SCOPE ? " for scopes" : "") + "; the " + manager().description()
@@ -623,7 +650,7 @@ public final class Systemd implements AutoCloseable {
   /** Stops a unit and waits until it has stopped. */
   public void stop(String unit) {
     String name = unitName(unit);
-    bus.subscribe();
+    bus.listenForJobs();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "StopUnit", "ss",
         name, "replace")[0];
     String result = bus.awaitJob(job, jobTimeout.toMillis());

@@ -52,8 +52,9 @@ final class SystemdBus implements AutoCloseable {
   private final DBusConnection connection;
   private final Manager manager;
   private final JobWaiter jobs = new JobWaiter();
+  private volatile boolean listeningForJobs;
   private volatile boolean subscribed;
-  private volatile int majorVersion;
+  private volatile String version;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -138,13 +139,18 @@ final class SystemdBus implements AutoCloseable {
     }
   }
 
-  /** The manager's major version, e.g. 257 (0 if it has no number); read once per connection. */
-  int majorVersion() {
-    if (majorVersion == 0) {
-      Matcher m = VERSION.matcher(String.valueOf(property(MANAGER_PATH, MANAGER, "Version")));
-      majorVersion = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+  /** The manager's version, e.g. {@code 257.9-1~deb13u1}; read once per connection. */
+  String version() {
+    if (version == null) {
+      version = String.valueOf(property(MANAGER_PATH, MANAGER, "Version"));
     }
-    return majorVersion;
+    return version;
+  }
+
+  /** The manager's major version, e.g. 257 (0 if it has no number). */
+  int majorVersion() {
+    Matcher m = VERSION.matcher(version());
+    return m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   /** For messages about a failed call: the version, or 0 when it cannot be read either. */
@@ -176,15 +182,16 @@ final class SystemdBus implements AutoCloseable {
   }
 
   /**
-   * Makes sure systemd sends job and unit signals to this connection, and that this connection
-   * listens for {@code JobRemoved} — both before the first job is started.
+   * Listens for {@code JobRemoved}, before the first job is started. systemd sends a job's signals
+   * to the client that queued it without a {@code Subscribe} (it tracks the job's sender), so
+   * waiting for one's own jobs needs no call to systemd, only the match rule.
    */
-  void subscribe() {
-    if (subscribed) {
+  void listenForJobs() {
+    if (listeningForJobs) {
       return;
     }
     synchronized (this) {
-      if (subscribed) {
+      if (listeningForJobs) {
         return;
       }
       try {
@@ -202,6 +209,23 @@ final class SystemdBus implements AutoCloseable {
         throw new BusUnreachableException("cannot listen for systemd's job signals: " + e.getMessage(),
             null, e);
       }
+      listeningForJobs = true;
+    }
+  }
+
+  /**
+   * Makes sure systemd sends the change signals of all its units to this connection; without it
+   * only those of the units this connection pinned (AddRef, Ref) arrive.
+   */
+  void subscribe() {
+    if (subscribed) {
+      return;
+    }
+    synchronized (this) {
+      if (subscribed) {
+        return;
+      }
+      listenForJobs();
       call(MANAGER_PATH, MANAGER, "Subscribe", "");
       subscribed = true;
     }

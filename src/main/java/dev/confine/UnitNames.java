@@ -1,5 +1,6 @@
 package dev.confine;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -11,6 +12,8 @@ final class UnitNames {
 
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:_.\\\\-]+(@[A-Za-z0-9:_.\\\\-]+)?");
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Where systemd puts its units' objects. */
+  static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
 
   private UnitNames() {}
 
@@ -49,6 +52,30 @@ final class UnitNames {
               + " double '-'");
     }
     return full;
+  }
+
+  /**
+   * The object path systemd gives a unit, as its unit_dbus_path() does with sd_bus_path_encode:
+   * every byte but an ASCII letter or digit becomes {@code _xx}, a leading digit too, and an
+   * empty name is {@code _}; so {@code x-y.service} is {@code .../unit/x_2dy_2eservice}.
+   */
+  static String objectPath(String unit) {
+    StringBuilder path = new StringBuilder(UNITS_PATH).append('/');
+    if (unit.isEmpty()) {
+      return path.append('_').toString();
+    }
+    byte[] bytes = unit.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i] & 0xff;
+      boolean letter = b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z';
+      boolean laterDigit = i > 0 && b >= '0' && b <= '9';
+      if (letter || laterDigit) {
+        path.append((char) b);
+      } else {
+        path.append('_').append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+      }
+    }
+    return path.toString();
   }
 
   /**

@@ -151,6 +151,26 @@ class EnforcementTest {
         .stream().map(NotEnforced::property).toList());
   }
 
+  @Test
+  void onlyADescriptionNeedsNoReadBackUnlessItIsEmpty() {
+    ScopeSpec described = ScopeSpec.builder().description("make -j8").build();
+    ScopeSpec blank = ScopeSpec.builder().description("").build();
+
+    assertFalse(Enforcement.needsReadBack(described));
+    assertFalse(Enforcement.needsReadBack(ScopeSpec.builder().build()));
+    assertTrue(Enforcement.needsReadBack(ScopeSpec.builder().description("x").property("KillMode", "mixed").build()));
+    // systemd reads an empty Description back as the unit's name: that is reported.
+    assertTrue(Enforcement.needsReadBack(blank));
+    assertEquals(List.of("Description"), Enforcement.verify(blank, Map.of("Description", "x.scope"), null, false)
+        .stream().map(NotEnforced::property).toList());
+  }
+
+  @Test
+  void managerStateMattersOnlyWithAStartupSetting() {
+    assertFalse(Enforcement.hasStartupVariant(ScopeSpec.builder().property("CPUWeight", "200").build()));
+    assertTrue(Enforcement.hasStartupVariant(ScopeSpec.builder().property("StartupCPUWeight", "50").build()));
+  }
+
   /** What systemd would store: exactly what was sent. */
   private static Map<String, Object> stored(UnitSpec spec) {
     Map<String, Object> stored = new HashMap<>();

@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -76,10 +79,14 @@ final class FakeSystemd implements AutoCloseable {
   private final List<StartCall> calls = Collections.synchronizedList(new ArrayList<>());
   private final List<String> steering = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong jobIds = new AtomicLong();
+  private final AtomicInteger versionReads = new AtomicInteger();
+  private final AtomicInteger subscribes = new AtomicInteger();
   private volatile JobSignal jobSignal = JobSignal.AFTER_REPLY;
   private volatile String jobResult = "done";
   private volatile Supplier<? extends DBusExecutionException> error;
   private volatile String version = VERSION;
+  /** Unit name to the object path the fake puts a started unit at. */
+  private final Map<String, String> unitPaths = new ConcurrentHashMap<>();
 
   private FakeSystemd(EmbeddedDBusDaemon daemon, String address, DBusConnection connection) {
     this.daemon = daemon;
@@ -173,6 +180,15 @@ final class FakeSystemd implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Puts a scope started as {@code unit} at {@code path}, with its ControlGroup; the fake has no
+   * GetUnit, so confine finds it there only by deriving the path itself.
+   */
+  FakeSystemd unitAt(String unit, String path) {
+    unitPaths.put(unit, path);
+    return this;
+  }
+
   /** Makes {@code StartTransientUnit} fail with this D-Bus error (the exception's class name). */
   FakeSystemd failWith(Supplier<? extends DBusExecutionException> error) {
     this.error = error;
@@ -186,6 +202,16 @@ final class FakeSystemd implements AutoCloseable {
   /** The calls that steer running units, each as {@code "Method arg arg …"}, in order. */
   List<String> steering() {
     return List.copyOf(steering);
+  }
+
+  /** How often the manager's Version was read. */
+  int versionReads() {
+    return versionReads.get();
+  }
+
+  /** How often Subscribe was called. */
+  int subscribes() {
+    return subscribes.get();
   }
 
   StartCall lastCall() {
@@ -224,6 +250,14 @@ final class FakeSystemd implements AutoCloseable {
       Supplier<? extends DBusExecutionException> failure = error;
       if (failure != null) {
         throw failure.get();
+      }
+      String unitPath = unitPaths.get(name);
+      if (unitPath != null) {
+        try {
+          connection.exportObject(unitPath, new ScopeObject(unitPath));
+        } catch (DBusException e) {
+          throw new IllegalStateException("cannot export " + unitPath, e);
+        }
       }
       long id = jobIds.incrementAndGet();
       DBusPath job = new DBusPath(SystemdBus.MANAGER_PATH + "/job/" + id);
@@ -275,11 +309,13 @@ final class FakeSystemd implements AutoCloseable {
 
     @Override
     public void Subscribe() {
-      // systemd starts sending job signals to the caller; the fake sends them regardless.
+      // systemd starts sending all unit signals to the caller; the fake sends job signals regardless.
+      subscribes.incrementAndGet();
     }
 
     @Override
     public String getVersion() {
+      versionReads.incrementAndGet();
       return version;
     }
 
@@ -293,6 +329,51 @@ final class FakeSystemd implements AutoCloseable {
     public String getObjectPath() {
       return SystemdBus.MANAGER_PATH;
     }
+  }
+
+  /** A started scope that has already ended; its cgroup does not exist, as on a remote bus. */
+  private final class ScopeObject implements ScopeApi, UnitApi {
+    private final String path;
+
+    ScopeObject(String path) {
+      this.path = path;
+    }
+
+    @Override
+    public String getControlGroup() {
+      return "/confine-fake.scope";
+    }
+
+    @Override
+    public String getActiveState() {
+      return "inactive";
+    }
+
+    @Override
+    public void Ref() {
+      steering.add("Ref " + path);
+    }
+
+    @Override
+    public String getObjectPath() {
+      return path;
+    }
+  }
+
+  /** The part of a scope's interface the fake implements. */
+  @DBusInterfaceName("org.freedesktop.systemd1.Scope")
+  public interface ScopeApi extends DBusInterface {
+    @DBusBoundProperty(name = "ControlGroup")
+    String getControlGroup();
+  }
+
+  /** The part of a unit's interface the fake implements. */
+  @DBusInterfaceName("org.freedesktop.systemd1.Unit")
+  public interface UnitApi extends DBusInterface {
+    void Ref();
+
+    @DBusBoundProperty(name = "ActiveState")
+    String getActiveState();
   }
 
   /** The part of systemd's manager interface the fake implements. */

@@ -254,9 +254,60 @@ class FakeSystemdBusTest {
   }
 
   @Test
-  void versionIsReadFromTheManager() {
+  void startWithPropertiesEverySystemdKnowsIsTheStartCallAlone() {
+    systemd.startScope(ScopeSpec.builder().description("make -j8").build(), SELF);
+    systemd.start(ServiceSpec.builder(List.of("true")).build());
+
+    assertEquals(0, fake.versionReads());
+    assertEquals(0, fake.subscribes());
+    assertEquals(2, fake.calls().size());
+  }
+
+  @Test
+  void launchFindsTheScopeAtThePathSystemdGivesItWithoutAskingForIt() throws Exception {
+    fake.unitAt("build-1.scope", "/org/freedesktop/systemd1/unit/build_2d1_2escope");
+
+    ScopedProcess job = systemd.launch(ScopeSpec.builder().name("build-1").build(), new ProcessBuilder("true"));
+
+    assertEquals("build-1.scope", job.unit());
+    assertEquals(0, job.waitFor());
+  }
+
+  @Test
+  void waitingForAUnitThisConnectionStartedDoesNotPinItAgain() throws Exception {
+    fake.unitAt("build-2.scope", "/org/freedesktop/systemd1/unit/build_2d2_2escope");
+    systemd.startScope(ScopeSpec.builder().name("build-2").build(), SELF);
+
+    assertEquals("build-2.scope", systemd.awaitExit("build-2.scope").unit());
+    assertEquals(List.of(), fake.steering());
+  }
+
+  @Test
+  void readBackOfASpecWithOnlyADescriptionAsksNothing() {
+    // The fake answers neither GetUnit nor a unit's properties: any call would fail.
+    assertEquals(List.of(), systemd.verify("build.scope", ScopeSpec.builder().description("make").build()));
+  }
+
+  @Test
+  void versionIsReadOncePerConnectionWhenAPropertyNeedsIt() {
+    systemd.startScope(ScopeSpec.builder().memoryMax(64L << 20).build(), SELF);
+    systemd.startScope(ScopeSpec.builder().property("TasksMax", "10").build(), SELF);
+
+    assertEquals(1, fake.versionReads());
+  }
+
+  @Test
+  void watchingUnitsSubscribes() {
+    try (Subscription watch = systemd.watchUnits(event -> { })) {
+      assertEquals(1, fake.subscribes());
+    }
+  }
+
+  @Test
+  void versionIsReadFromTheManagerOnce() {
     assertEquals(FakeSystemd.VERSION, systemd.version());
     assertEquals(257, systemd.majorVersion());
+    assertEquals(1, fake.versionReads());
   }
 
   /**

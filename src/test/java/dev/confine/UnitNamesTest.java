@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -78,5 +79,37 @@ class UnitNamesTest {
   void longestValidNameIs255Characters(UnitType type) {
     String name = "a".repeat(255 - type.suffix().length()) + type.suffix();
     assertEquals(name, UnitNames.complete(name, type.suffix(), "unit name"));
+  }
+
+  /** systemd's own examples: test-bus-marshal.c (bus_label_escape, sd_bus_path_encode) and unit paths. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "foo123bar                | foo123bar",
+    "foo.bar                  | foo_2ebar",
+    "foo_2ebar                | foo_5f2ebar",
+    "_                        | _5f",
+    "1                        | _31",
+    ":1                       | _3a1",
+    "waldo                    | waldo",
+    "dbus.service             | dbus_2eservice",
+    "user@1000.service        | user_401000_2eservice",
+    "system-getty.slice       | system_2dgetty_2eslice",
+    "-.slice                  | _2d_2eslice",
+    "dev-disk-by\\x2dlabel.device | dev_2ddisk_2dby_5cx2dlabel_2edevice",
+    "0day.scope               | _30day_2escope",
+    "confine-0123456789abcdef0123456789abcdef.scope"
+        + " | confine_2d0123456789abcdef0123456789abcdef_2escope",
+  })
+  void objectPathEscapesAsSystemdDoes(String unit, String escaped) {
+    String path = UnitNames.objectPath(unit);
+
+    assertEquals("/org/freedesktop/systemd1/unit/" + escaped, path);
+    assertEquals(unit, UnitNames.fromObjectPath(path));
+  }
+
+  @Test
+  void emptyNameIsAnUnderscoreAndBytesAboveAsciiAreEscapedOneByOne() {
+    assertEquals("/org/freedesktop/systemd1/unit/_", UnitNames.objectPath(""));
+    assertEquals("/org/freedesktop/systemd1/unit/_c3_bc", UnitNames.objectPath("\u00fc"));
   }
 }
