@@ -16,8 +16,7 @@ rm -rf "$results"; mkdir -p "$results"
 # The guest reads what to run from the share: the suite by default, else the given command.
 if [ $# -gt 0 ]; then printf '%q ' "$@" > "$results/command"; fi
 
-accel=$("$here/accel.sh" "$image")
-if [ "$accel" = kvm ]; then
+if [ "$("$here/accel.sh" "$image")" = kvm ]; then
   accel=(-accel kvm -cpu host)
 else
   # thread=single: one host thread runs both vCPUs. With a thread per vCPU, the 6.12 guest kernel

@@ -52,8 +52,8 @@ final class SystemdBus implements AutoCloseable {
   private final DBusConnection connection;
   private final Manager manager;
   private final JobWaiter jobs = new JobWaiter();
-  private volatile boolean listeningForJobs;
-  private volatile boolean subscribed;
+  private boolean listeningForJobs;
+  private boolean subscribed;
   private volatile String version;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
@@ -186,49 +186,39 @@ final class SystemdBus implements AutoCloseable {
    * to the client that queued it without a {@code Subscribe} (it tracks the job's sender), so
    * waiting for one's own jobs needs no call to systemd, only the match rule.
    */
-  void listenForJobs() {
+  synchronized void listenForJobs() {
     if (listeningForJobs) {
       return;
     }
-    synchronized (this) {
-      if (listeningForJobs) {
-        return;
-      }
-      try {
-        // Match on path, interface and member but not sender: dbus-java compares the sender
-        // locally against the unique name, so a well-known sender would match nothing.
-        connection.addGenericSigHandler(
-            DBusMatchRuleBuilder.create()
-                .withType("signal")
-                .withInterface(MANAGER)
-                .withMember("JobRemoved")
-                .withPath(MANAGER_PATH)
-                .build(),
-            jobs);
-      } catch (DBusException e) {
-        throw new BusUnreachableException("cannot listen for systemd's job signals: " + e.getMessage(),
-            null, e);
-      }
-      listeningForJobs = true;
+    try {
+      // Match on path, interface and member but not sender: dbus-java compares the sender
+      // locally against the unique name, so a well-known sender would match nothing.
+      connection.addGenericSigHandler(
+          DBusMatchRuleBuilder.create()
+              .withType("signal")
+              .withInterface(MANAGER)
+              .withMember("JobRemoved")
+              .withPath(MANAGER_PATH)
+              .build(),
+          jobs);
+    } catch (DBusException e) {
+      throw new BusUnreachableException("cannot listen for systemd's job signals: " + e.getMessage(),
+          null, e);
     }
+    listeningForJobs = true;
   }
 
   /**
    * Makes sure systemd sends the change signals of all its units to this connection; without it
    * only those of the units this connection pinned (AddRef, Ref) arrive.
    */
-  void subscribe() {
+  synchronized void subscribe() {
     if (subscribed) {
       return;
     }
-    synchronized (this) {
-      if (subscribed) {
-        return;
-      }
-      listenForJobs();
-      call(MANAGER_PATH, MANAGER, "Subscribe", "");
-      subscribed = true;
-    }
+    listenForJobs();
+    call(MANAGER_PATH, MANAGER, "Subscribe", "");
+    subscribed = true;
   }
 
   /** Waits for a job to finish and returns its result ({@code done}, {@code failed}, …). */

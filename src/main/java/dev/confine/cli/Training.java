@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The work bin/confine records its class-data archive from, once per jar and JVM: the command
  * lines most calls go through, run up to where they would change something, and read-only calls
- * to the default manager when its bus answers. The archive then holds the classes a real call
+ * to each manager whose bus answers. The archive then holds the classes a real call
  * loads, already parsed and verified. Prints nothing and changes nothing.
  */
 public final class Training {
@@ -32,10 +32,10 @@ public final class Training {
       new String[] {"list"},
       new String[] {"status", "confine-training-no-such-unit.scope"});
 
-  private Training() {}
-
   /** A bus that accepts the connection but never answers must not hold up the first call. */
   private static final long AT_MOST_MS = 60_000;
+
+  private Training() {}
 
   public static void main(String[] args) throws InterruptedException {
     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true);
