@@ -14,12 +14,16 @@ public final class ScopedProcess {
   private final Process process;
   private final OomWatch oomWatch;
   private final Supplier<Map<String, Object>> scopeProperties;
+  private final Runnable release;
+  private UnitExit exit;
 
-  ScopedProcess(String unit, Process process, OomWatch oomWatch, Supplier<Map<String, Object>> scopeProperties) {
+  ScopedProcess(String unit, Process process, OomWatch oomWatch, Supplier<Map<String, Object>> scopeProperties,
+      Runnable release) {
     this.unit = unit;
     this.process = process;
     this.oomWatch = oomWatch;
     this.scopeProperties = scopeProperties;
+    this.release = release;
     process.onExit().thenRun(oomWatch::close);
   }
 
@@ -41,9 +45,18 @@ public final class ScopedProcess {
   /**
    * Waits for the payload and tells how it ended: the scope's {@code Result} and the payload's
    * status, with an explanation when the OOM killer, a runtime limit or a signal ended it. Needs
-   * the {@link Systemd} connection that launched it to be open.
+   * the {@link Systemd} connection that launched it to be open. The first answer is kept: the
+   * connection then lets the scope go, and systemd collects it once it is empty.
    */
-  public UnitExit exit() throws InterruptedException {
+  public synchronized UnitExit exit() throws InterruptedException {
+    if (exit == null) {
+      exit = readExit();
+      release.run();
+    }
+    return exit;
+  }
+
+  private UnitExit readExit() throws InterruptedException {
     int status = process.waitFor();
     long oomKills = oomWatch.kills();
     Map<String, Object> scope;

@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Units are pinned to this connection ({@code AddRef=true}) until it is closed, so a unit that
- * ends while confine watches it can still be inspected. Not thread-safe for concurrent starts of
+ * <p>Units are pinned to this connection ({@code AddRef=true}) from their start until this
+ * connection has seen them end ({@link #awaitExit}, {@link ScopedProcess#exit()}, {@link #stop}) or
+ * is closed, so a unit that ends while confine watches it can still be inspected; after that
+ * systemd collects it as it collects any unit. Not thread-safe for concurrent starts of
  * the same unit name; otherwise calls may come from any thread.
  */
 public final class Systemd implements AutoCloseable {
@@ -48,8 +50,9 @@ public final class Systemd implements AutoCloseable {
 
   private final SystemdBus bus;
   /**
-   * The units this connection created. AddRef=true pins them: systemd keeps them loaded until the
-   * connection closes, so their object path is known without asking (GetUnit) for it.
+   * The units this connection pinned, by AddRef=true at their start or by Ref: systemd keeps them
+   * loaded until they are released (Unref) or the connection closes, so their object path is known
+   * without asking (GetUnit) for it.
    */
   private final Set<String> pinned = ConcurrentHashMap.newKeySet();
   private Duration jobTimeout = Duration.ofSeconds(90);
@@ -122,8 +125,7 @@ public final class Systemd implements AutoCloseable {
 
   /** The manager's own cgroup: its cgroup.controllers are what it can give its units. */
   Path managerCgroup() {
-    return CgroupFiles.directory(String.valueOf(bus.property(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
-        "ControlGroup")));
+    return CgroupFiles.directory(bus.managerCgroup());
   }
 
   /** The connection itself, for the doctor and the setup. */
@@ -282,7 +284,7 @@ public final class Systemd implements AutoCloseable {
       String unit = startScope(spec, process.pid());
       String path = unitPath(unit);
       ScopedProcess started = new ScopedProcess(unit, process, OomWatch.start(cgroupOf(path, UnitType.SCOPE)),
-          () -> bus.properties(path, ""));
+          () -> bus.properties(path, ""), () -> release(unit));
       beforeStart.accept(started);
       gate.open();
       process.onExit().thenRun(gate::close);
@@ -319,8 +321,16 @@ public final class Systemd implements AutoCloseable {
     String path = unitPath(name);
     UnitType type = UnitType.ofName(name);
     if (!pinned.contains(name)) {
-      pin(path); // the units this connection created are pinned since their start (AddRef)
+      pin(name, path); // the units this connection created are pinned since their start (AddRef)
     }
+    try {
+      return awaitExit(name, path, type);
+    } finally {
+      release(name);
+    }
+  }
+
+  private UnitExit awaitExit(String name, String path, UnitType type) throws InterruptedException {
     long oomKills;
     // A permit per change signal, so a change between reading the state and waiting is not lost.
     Semaphore changes = new Semaphore(0);
@@ -349,11 +359,22 @@ public final class Systemd implements AutoCloseable {
    * Keeps a unit loaded while this connection is open (Unit.Ref), so that a unit collected when it
    * ends can still tell how it ended. Best effort: without it, such a unit may be gone too soon.
    */
-  private void pin(String path) {
+  private void pin(String name, String path) {
     try {
       bus.call(path, SystemdBus.UNIT, "Ref", "");
+      pinned.add(name);
     } catch (SystemdException e) {
       LOG.debug("cannot pin {}; its result may be gone when it ends", path, e);
+    }
+  }
+
+  /**
+   * Undoes the pin of a unit whose end this connection has seen, so that systemd may collect it:
+   * a long-lived connection would otherwise keep every unit it started loaded until it closes.
+   */
+  void release(String name) {
+    if (pinned.remove(name)) {
+      bus.send(UnitNames.objectPath(name), SystemdBus.UNIT, "Unref");
     }
   }
 
@@ -654,6 +675,7 @@ public final class Systemd implements AutoCloseable {
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "StopUnit", "ss",
         name, "replace")[0];
     String result = bus.awaitJob(job, jobTimeout.toMillis());
+    release(name);
     if (!result.equals("done")) {
       throw new JobFailedException(name, result, "stopping " + name + " failed (job result: " + result
           + "). See: journalctl" + manager().systemctlFlag() + " -u " + name);

@@ -22,6 +22,7 @@ import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.messages.Message;
 import org.freedesktop.dbus.messages.MethodCall;
+import org.freedesktop.dbus.messages.constants.Flags;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ final class SystemdBus implements AutoCloseable {
   private boolean listeningForJobs;
   private boolean subscribed;
   private volatile String version;
+  private volatile String managerCgroup;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -106,6 +108,19 @@ final class SystemdBus implements AutoCloseable {
     return callOn(DESTINATION, path, iface, member, signature, args);
   }
 
+  /**
+   * Sends a method call that asks for no reply, and returns at once: for calls whose answer nobody
+   * waits for (Unref before letting a unit go). Best effort; a failure is only logged.
+   */
+  void send(String path, String iface, String member) {
+    try {
+      connection.sendMessage(connection.getMessageFactory().createMethodCall(DESTINATION, path, iface,
+          member, Flags.NO_REPLY_EXPECTED, ""));
+    } catch (DBusException | DBusExecutionException e) {
+      LOG.debug("sending {} to {} failed", member, path, e);
+    }
+  }
+
   /** Like {@link #call}, to another service on the same bus (polkit, for the doctor). */
   Object[] callOn(String destination, String path, String iface, String member, String signature,
       Object... args) {
@@ -145,6 +160,17 @@ final class SystemdBus implements AutoCloseable {
       version = String.valueOf(property(MANAGER_PATH, MANAGER, "Version"));
     }
     return version;
+  }
+
+  /**
+   * The manager's own cgroup as its ControlGroup property gives it; read once per connection (a
+   * manager keeps its cgroup for life, and a preflight before every start would pay a round trip).
+   */
+  String managerCgroup() {
+    if (managerCgroup == null) {
+      managerCgroup = String.valueOf(property(MANAGER_PATH, MANAGER, "ControlGroup"));
+    }
+    return managerCgroup;
   }
 
   /** The manager's major version, e.g. 257 (0 if it has no number). */

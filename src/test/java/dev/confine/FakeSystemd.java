@@ -80,6 +80,7 @@ final class FakeSystemd implements AutoCloseable {
   private final List<String> steering = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong jobIds = new AtomicLong();
   private final AtomicInteger versionReads = new AtomicInteger();
+  private final AtomicInteger cgroupReads = new AtomicInteger();
   private final AtomicInteger subscribes = new AtomicInteger();
   private volatile JobSignal jobSignal = JobSignal.AFTER_REPLY;
   private volatile String jobResult = "done";
@@ -209,6 +210,11 @@ final class FakeSystemd implements AutoCloseable {
     return versionReads.get();
   }
 
+  /** How often the manager's ControlGroup was read. */
+  int cgroupReads() {
+    return cgroupReads.get();
+  }
+
   /** How often Subscribe was called. */
   int subscribes() {
     return subscribes.get();
@@ -321,6 +327,7 @@ final class FakeSystemd implements AutoCloseable {
 
     @Override
     public String getControlGroup() {
+      cgroupReads.incrementAndGet();
       // No such directory: confine skips the delegation check, as on a remote bus.
       return "/confine-fake-manager";
     }
@@ -355,6 +362,11 @@ final class FakeSystemd implements AutoCloseable {
     }
 
     @Override
+    public void Unref() {
+      steering.add("Unref " + path);
+    }
+
+    @Override
     public String getObjectPath() {
       return path;
     }
@@ -371,6 +383,8 @@ final class FakeSystemd implements AutoCloseable {
   @DBusInterfaceName("org.freedesktop.systemd1.Unit")
   public interface UnitApi extends DBusInterface {
     void Ref();
+
+    void Unref();
 
     @DBusBoundProperty(name = "ActiveState")
     String getActiveState();

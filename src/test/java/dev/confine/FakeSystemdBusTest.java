@@ -10,6 +10,7 @@ import dev.confine.FakeSystemd.JobSignal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.freedesktop.DBus;
@@ -274,12 +275,33 @@ class FakeSystemdBusTest {
   }
 
   @Test
-  void waitingForAUnitThisConnectionStartedDoesNotPinItAgain() throws Exception {
+  void waitingForAUnitThisConnectionStartedDoesNotPinItAgainAndReleasesItAfter() throws Exception {
     fake.unitAt("build-2.scope", "/org/freedesktop/systemd1/unit/build_2d2_2escope");
     systemd.startScope(ScopeSpec.builder().name("build-2").build(), SELF);
 
     assertEquals("build-2.scope", systemd.awaitExit("build-2.scope").unit());
-    assertEquals(List.of(), fake.steering());
+    assertEquals(List.of("Unref /org/freedesktop/systemd1/unit/build_2d2_2escope"), steeringOnceSent(1));
+  }
+
+  @Test
+  void aLaunchedScopeIsReleasedOnceItsExitIsKnown() throws Exception {
+    fake.unitAt("build-3.scope", "/org/freedesktop/systemd1/unit/build_2d3_2escope");
+    ScopedProcess job = systemd.launch(ScopeSpec.builder().name("build-3").build(), new ProcessBuilder("true"));
+
+    UnitExit first = job.exit();
+
+    assertEquals(first, job.exit());
+    assertEquals(List.of("Unref /org/freedesktop/systemd1/unit/build_2d3_2escope"), steeringOnceSent(1));
+  }
+
+  /** The steering calls once {@code count} have arrived: Unref expects no reply, so it may lag. */
+  private List<String> steeringOnceSent(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (fake.steering().size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    Thread.sleep(50); // and nothing more after them
+    return fake.steering();
   }
 
   @Test
@@ -289,11 +311,12 @@ class FakeSystemdBusTest {
   }
 
   @Test
-  void versionIsReadOncePerConnectionWhenAPropertyNeedsIt() {
+  void versionAndTheManagersCgroupAreReadOncePerConnectionWhenAPropertyNeedsThem() {
     systemd.startScope(ScopeSpec.builder().memoryMax(64L << 20).build(), SELF);
     systemd.startScope(ScopeSpec.builder().property("TasksMax", "10").build(), SELF);
 
     assertEquals(1, fake.versionReads());
+    assertEquals(1, fake.cgroupReads());
   }
 
   @Test

@@ -72,6 +72,28 @@ class LibraryVmTest {
   }
 
   @Test
+  void unitsWhoseEndTheConnectionSawAreCollectedWhileItStaysOpen() throws Exception {
+    try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
+      String waited = systemd.start(ServiceSpec.builder(List.of("true")).build());
+      systemd.awaitExit(waited);
+      Process worker = new ProcessBuilder("sleep", "60").start();
+      String stopped = systemd.startScope(ScopeSpec.builder().build(), worker.pid());
+      systemd.stop(stopped);
+      worker.waitFor();
+      ScopedProcess launched = systemd.launch(ScopeSpec.builder().build(), new ProcessBuilder("true"));
+      launched.exit();
+      // Pinned until the end is seen, then systemd's own collection (soon, not at once).
+      for (String unit : List.of(waited, stopped, launched.unit())) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Guest.loadState(unit).equals("not-found") && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertEquals("not-found", Guest.loadState(unit), unit);
+      }
+    }
+  }
+
+  @Test
   void duplicateNameIsUnitExists() throws Exception {
     String name = Guest.uniqueName("confine-lib-dup");
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
