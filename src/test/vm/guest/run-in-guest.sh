@@ -38,8 +38,11 @@ else
   # A pass that hangs prints its threads (SIGQUIT) after 40 minutes and is killed 30 s later. Root's
   # pass takes 12 to 28 minutes, depending on the host (measured: 1619 s on a slow one).
   java=(timeout -s QUIT -k 30 2400 java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dconfine.home=$project)
+  # Classes by @Order: ClassDataVmTest first, so that the class-data archives it makes (and checks)
+  # are the ones every later confine call maps.
   launcher=(-jar $project/target/vm-lib/junit-console.jar execute --disable-banner
             --details=tree --class-path "$project/target/test-classes:$project/target/confine.jar"
+            --config=junit.jupiter.testclass.order.default='org.junit.jupiter.api.ClassOrderer$OrderAnnotation'
             --select-package dev.confine)
   for who in root tester tester-delegated; do
     rm -rf /tmp/reports-$who

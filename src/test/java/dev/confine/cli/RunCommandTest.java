@@ -3,12 +3,10 @@ package dev.confine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The command line's own checks, which all happen before confine connects to any bus: so these
@@ -19,10 +17,7 @@ class RunCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int confine(String... args) {
-    CommandLine commandLine = Main.commandLine(args);
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    return commandLine.execute(args);
+    return InProcess.confine(out, err, args);
   }
 
   @ParameterizedTest(name = "{0} -> exit {1}")

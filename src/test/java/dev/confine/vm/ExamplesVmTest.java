@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.confine.vm.Guest.Result;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,9 +240,17 @@ class ExamplesVmTest {
     return Guest.run(Map.of(), "", javaCommand(example, args));
   }
 
-  private static List<String> javaCommand(String example, String... args) {
-    List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        HOME.resolve("target/confine.jar") + ":" + HOME.resolve("target/test-classes"),
+  /**
+   * java with the options bin/confine gives a short-lived JVM, and the class-data archive it made
+   * of confine.jar when there is one (its class path is a prefix of this one): only to spare the
+   * emulated VM seconds per start, the examples run the same either way.
+   */
+  private static List<String> javaCommand(String example, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:CompileThresholdScaling=100"));
+    Guest.classDataArchive().ifPresent(archive -> command.addAll(List.of("-XX:SharedArchiveFile=" + archive,
+        "-Xshare:auto", "-Xlog:disable", "-Xlog:all=warning,cds*=off:stderr")));
+    command.addAll(List.of("-cp", HOME.resolve("target/confine.jar") + ":" + HOME.resolve("target/test-classes"),
         "dev.confine.examples." + example));
     command.addAll(List.of(args));
     return command;

@@ -1,14 +1,18 @@
 package dev.confine.vm;
 
+import dev.confine.cli.InProcess;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Helpers for the tests that run inside the test VM against a real systemd: who we are, which
@@ -38,6 +42,18 @@ public final class Guest {
     return confineWith(Map.of(), "", args);
   }
 
+  /**
+   * Runs the confine command line inside this JVM, against the same managers: for checks of what
+   * it refuses before anything starts, where a real process per case would cost seconds. Every
+   * behaviour checked this way keeps a case through a real bin/confine process.
+   */
+  static Result confineInProcess(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = InProcess.confine(out, err, args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
   static Result confineWith(Map<String, String> environment, String stdin, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(CONFINE.toString()));
@@ -64,6 +80,32 @@ public final class Guest {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /** The cache where bin/confine keeps its class-data archives for this user. */
+  static final Path CLASS_DATA_CACHE = ROOT ? Path.of("/var/cache/confine")
+      : Path.of(System.getProperty("user.home"), ".cache", "confine");
+
+  /** The class-data archive bin/confine made of the project's confine.jar, if it made one yet. */
+  static Optional<Path> classDataArchive() throws IOException {
+    return classDataArchives(CLASS_DATA_CACHE, HOME.resolve("target/confine.jar")).stream().findFirst();
+  }
+
+  /** The archives in a cache that bin/confine made of a jar: each names its jar in ARCHIVE.jar. */
+  static List<Path> classDataArchives(Path cache, Path jar) throws IOException {
+    if (!Files.isDirectory(cache)) {
+      return List.of();
+    }
+    List<Path> archives = new ArrayList<>();
+    try (Stream<Path> files = Files.list(cache)) {
+      for (Path marker : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+        Path archive = Path.of(marker.toString().replaceFirst("\\.jar$", ""));
+        if (Files.readString(marker).trim().equals(jar.toString()) && Files.isRegularFile(archive)) {
+          archives.add(archive);
+        }
+      }
+    }
+    return archives;
   }
 
   /** systemctl for the manager confine uses by default here (--user unless root). */
