@@ -372,7 +372,7 @@ public final class Systemd implements AutoCloseable {
    * Undoes the pin of a unit whose end this connection has seen, so that systemd may collect it:
    * a long-lived connection would otherwise keep every unit it started loaded until it closes.
    */
-  void release(String name) {
+  private void release(String name) {
     if (pinned.remove(name)) {
       bus.send(UnitNames.objectPath(name), SystemdBus.UNIT, "Unref");
     }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,8 +56,8 @@ final class SystemdBus implements AutoCloseable {
   private final JobWaiter jobs = new JobWaiter();
   private boolean listeningForJobs;
   private boolean subscribed;
-  private volatile String version;
-  private volatile String managerCgroup;
+  /** Manager properties that do not change while it runs (Version, ControlGroup), once read. */
+  private final Map<String, String> managerConstants = new ConcurrentHashMap<>();
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -156,10 +157,7 @@ final class SystemdBus implements AutoCloseable {
 
   /** The manager's version, e.g. {@code 257.9-1~deb13u1}; read once per connection. */
   String version() {
-    if (version == null) {
-      version = String.valueOf(property(MANAGER_PATH, MANAGER, "Version"));
-    }
-    return version;
+    return managerConstant("Version");
   }
 
   /**
@@ -167,10 +165,20 @@ final class SystemdBus implements AutoCloseable {
    * manager keeps its cgroup for life, and a preflight before every start would pay a round trip).
    */
   String managerCgroup() {
-    if (managerCgroup == null) {
-      managerCgroup = String.valueOf(property(MANAGER_PATH, MANAGER, "ControlGroup"));
+    return managerConstant("ControlGroup");
+  }
+
+  /**
+   * A manager property read once per connection. Not computeIfAbsent: a failed read asks for the
+   * version to word its error, which would update the map from inside its own update.
+   */
+  private String managerConstant(String name) {
+    String value = managerConstants.get(name);
+    if (value == null) {
+      value = String.valueOf(property(MANAGER_PATH, MANAGER, name));
+      managerConstants.put(name, value);
     }
-    return managerCgroup;
+    return value;
   }
 
   /** The manager's major version, e.g. 257 (0 if it has no number). */

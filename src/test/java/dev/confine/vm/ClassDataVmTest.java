@@ -61,9 +61,8 @@ class ClassDataVmTest {
 
   @BeforeEach
   void makeWorkDirectory() throws IOException {
-    work = Files.createTempDirectory(Path.of("/var/tmp"), "cds-test",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+    work = Files.createTempDirectory(Path.of("/var/tmp"), "cds-test");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx")); // past the umask
     classLog = work.resolve("classes.log");
   }
 

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +151,20 @@ public final class Guest {
   /** The unit's LoadState: {@code not-found} once a transient unit is gone. */
   static String loadState(String unit) throws IOException, InterruptedException {
     return systemctl("show", "-P", "LoadState", unit);
+  }
+
+  /**
+   * Waits until systemctl shows the unit's property with this value, checking every 100 ms for at
+   * most {@code within}; fails the test if it never does.
+   */
+  static void awaitProperty(String unit, String property, String value, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!systemctl("show", "-P", property, unit).equals(value)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(unit + " never had " + property + "=" + value + " within " + within);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** A unit name unique to this test run. */

@@ -14,6 +14,7 @@ import dev.confine.UnitExistsException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -84,11 +85,7 @@ class LibraryVmTest {
       launched.exit();
       // Pinned until the end is seen, then systemd's own collection (soon, not at once).
       for (String unit : List.of(waited, stopped, launched.unit())) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Guest.loadState(unit).equals("not-found") && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
-        assertEquals("not-found", Guest.loadState(unit), unit);
+        Guest.awaitProperty(unit, "LoadState", "not-found", Duration.ofSeconds(10));
       }
     }
   }

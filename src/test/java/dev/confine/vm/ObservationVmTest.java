@@ -12,6 +12,7 @@ import dev.confine.Systemd;
 import dev.confine.vm.Guest.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -242,13 +243,7 @@ class ObservationVmTest {
   }
 
   private static void awaitProperty(String unit, String property, String value) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      if (Guest.systemctl("show", "-P", property, unit).equals(value)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(unit + " never had " + property + "=" + value);
+    Guest.awaitProperty(unit, property, value, Duration.ofSeconds(30));
   }
 
   private static String cgroupOf(Process process) throws Exception {

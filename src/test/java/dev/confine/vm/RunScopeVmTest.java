@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -147,10 +148,7 @@ class RunScopeVmTest {
       holder.waitFor();
     }
     // SIGTERM to confine reached the payload, so the scope ends with it.
-    for (int i = 0; i < 100 && !Guest.loadState(name + ".scope").equals("not-found"); i++) {
-      Thread.sleep(100);
-    }
-    assertEquals("not-found", Guest.loadState(name + ".scope"));
+    Guest.awaitProperty(name + ".scope", "LoadState", "not-found", Duration.ofSeconds(10));
   }
 
   @Test
