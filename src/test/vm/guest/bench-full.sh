@@ -2,6 +2,7 @@
 # Guest half of bin/bench, run by run-vm.sh's command mode as root (system manager) and as the
 # unprivileged user tester (user manager). Prints result lines that bin/bench turns into tables:
 #   systemd VERSION
+#   jvm VERSION OPTIONS                      the guest's JDK and the library process's JVM options
 #   latency TOOL P50_MS P99_MS UNITS_PER_S   TOOL: confine, go-systemd, systemd-run
 #   cli NAME MEDIAN_MS                       tester only: confine and systemd-run commands, java -version
 #   process PHASE RSS_KIB THREADS FDS HEAP_KIB, cycles COUNT MS   the library process (ScopeBench memory)
@@ -10,12 +11,15 @@
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../../../.." && pwd)
 in_flight=16
-warmup=${BENCH_WARMUP:-10} units=${BENCH_UNITS:-50} parallel_units=${BENCH_PARALLEL_UNITS:-160}
+warmup=${BENCH_WARMUP:-300} units=${BENCH_UNITS:-50} parallel_units=${BENCH_PARALLEL_UNITS:-160}
 cli_runs=${BENCH_CLI_RUNS:-9} held=${BENCH_HELD:-1000} cycles=${BENCH_CYCLES:-10000}
 if [ "$(id -u)" -eq 0 ]; then manager=system; else manager=user; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-scope_bench=(java -cp "$project/target/test-classes:$project/target/confine.jar" dev.confine.bench.ScopeBench)
+# The library process runs with the JVM options README suggests for a service that embeds confine
+# (BENCH_LIBRARY_JVM; empty for the JVM's defaults).
+library_jvm=${BENCH_LIBRARY_JVM-"-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx16m"}
+scope_bench=(java $library_jvm -cp "$project/target/test-classes:$project/target/confine.jar" dev.confine.bench.ScopeBench)
 log() { echo "bench: $(date +%T) $*" >&2; }
 
 # summarize TOOL: reads "start_ms MS" and "parallel UNITS WALL_MS" lines, prints its latency line
@@ -75,6 +79,7 @@ cli_medians() {
 }
 
 echo "systemd $(systemctl --version | head -n1 | cut -d' ' -f2)"
+echo "jvm $(java -version 2>&1 | head -n1 | cut -d'"' -f2) ${library_jvm:-(defaults)}"
 # Each part goes on after another failed, so that one run gives what it can.
 log "confine library, $manager manager"
 "${scope_bench[@]}" latency "$manager" "$in_flight" "$warmup" "$units" "$parallel_units" | summarize confine \

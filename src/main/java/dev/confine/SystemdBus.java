@@ -58,6 +58,8 @@ final class SystemdBus implements AutoCloseable {
   private boolean subscribed;
   /** Manager properties that do not change while it runs (Version, ControlGroup), once read. */
   private final Map<String, String> managerConstants = new ConcurrentHashMap<>();
+  /** {@link #majorVersion()}, or -1 until it is first asked for. */
+  private volatile int majorVersion = -1;
 
   private SystemdBus(DBusConnection connection, Manager manager) {
     this.connection = connection;
@@ -181,10 +183,18 @@ final class SystemdBus implements AutoCloseable {
     return value;
   }
 
-  /** The manager's major version, e.g. 257 (0 if it has no number). */
+  /**
+   * The manager's major version, e.g. 257 (0 if it has no number); parsed once, as every start that
+   * sets a property newer than systemd 1 asks for it.
+   */
   int majorVersion() {
-    Matcher m = VERSION.matcher(version());
-    return m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+    int major = majorVersion;
+    if (major < 0) {
+      Matcher m = VERSION.matcher(version());
+      major = m.lookingAt() ? Integer.parseInt(m.group(1)) : 0;
+      majorVersion = major;
+    }
+    return major;
   }
 
   /** For messages about a failed call: the version, or 0 when it cannot be read either. */

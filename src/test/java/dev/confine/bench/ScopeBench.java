@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  *   start_ms MS                      one line per sequential start (each unit stopped before the next)
  *   parallel UNITS WALL_MS           PARALLEL_UNITS starts, IN_FLIGHT at a time on one connection
  * ScopeBench memory user|system IN_FLIGHT HELD CYCLES
- *   process PHASE RSS_KIB THREADS FDS HEAP_KIB   PHASE: cycles-start, cycles-end, holding
+ *   process PHASE RSS_KIB THREADS FDS HEAP_KIB   PHASE: cycles-start, cycles-half, cycles-end, holding
  *   cycles COUNT MS                  time spent in the starts and stops of CYCLES sequential cycles
  * </pre>
  *
@@ -81,7 +82,11 @@ public final class ScopeBench {
   private static void memory(Systemd systemd, int inFlight, int held, int cycles) throws Exception {
     cycles(systemd, 10);   // the JIT and the connection warmed up, as in a running service
     printProcess("cycles-start");
-    long spent = cycles(systemd, cycles);
+    // Halfway too: growth that stops early is the JVM touching its heap for the first time; a leak
+    // keeps growing in the second half.
+    long spent = cycles(systemd, cycles / 2);
+    printProcess("cycles-half");
+    spent += cycles(systemd, cycles - cycles / 2);
     printProcess("cycles-end");
     System.out.printf(Locale.ROOT, "cycles %d %.1f%n", cycles, spent / 1e6);
 
@@ -126,9 +131,15 @@ public final class ScopeBench {
   /**
    * Runs the calls on {@code threads} threads and returns their results; the threads have ended
    * when it returns, so that the memory figures count the library's threads, not the bench's.
+   * (A terminated pool's threads still show in /proc for a while unless they are joined.)
    */
   private static <T> List<T> inPool(int threads, List<Callable<T>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Thread> workers = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+      Thread worker = new Thread(task);
+      workers.add(worker);
+      return worker;
+    });
     try {
       List<T> results = new ArrayList<>();
       for (Future<T> call : pool.invokeAll(calls)) {
@@ -138,6 +149,9 @@ public final class ScopeBench {
     } finally {
       pool.shutdown();
       pool.awaitTermination(1, TimeUnit.MINUTES);
+      for (Thread worker : workers) {
+        worker.join();
+      }
     }
   }
 
