@@ -21,6 +21,11 @@ trap 'rm -rf "$work"' EXIT
 library_jvm=${BENCH_LIBRARY_JVM-"-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx16m"}
 scope_bench=(java $library_jvm -cp "$project/target/test-classes:$project/target/confine.jar" dev.confine.bench.ScopeBench)
 log() { echo "bench: $(date +%T) $*" >&2; }
+# failed PART: says so, with the journal's recent warnings (in the guest, lost once it powers off).
+failed() {
+  log "$1 failed; the journal's last warnings:"
+  journalctl -b -p warning --no-pager -n 15 -o short-monotonic 2>&1 | sed 's/^/  /' >&2 || true
+}
 
 # summarize TOOL: reads "start_ms MS" and "parallel UNITS WALL_MS" lines, prints its latency line
 # (p50 and p99 by nearest rank).
@@ -83,16 +88,16 @@ echo "jvm $(java -version 2>&1 | head -n1 | cut -d'"' -f2) ${library_jvm:-(defau
 # Each part goes on after another failed, so that one run gives what it can.
 log "confine library, $manager manager"
 "${scope_bench[@]}" latency "$manager" "$in_flight" "$warmup" "$units" "$parallel_units" | summarize confine \
-  || log "confine library failed"
+  || failed "confine library"
 log "go-systemd"
 "$project/target/bench/scopebench" "$manager" "$in_flight" "$warmup" "$units" "$parallel_units" \
-  | summarize go-systemd || log "go-systemd failed"
+  | summarize go-systemd || failed go-systemd
 log "systemd-run"
-systemd_run_latency | summarize systemd-run || log "systemd-run failed"
+systemd_run_latency | summarize systemd-run || failed systemd-run
 if [ "$manager" = user ]; then
   log "CLI, $cli_runs runs each"
-  cli_medians || log "CLI part failed"
+  cli_medians || failed "CLI part"
 fi
 log "memory: $cycles cycles, then $held scopes held"
-"${scope_bench[@]}" memory "$manager" "$in_flight" "$held" "$cycles" || log "memory part failed"
+"${scope_bench[@]}" memory "$manager" "$in_flight" "$held" "$cycles" || failed "memory part"
 log "done"
