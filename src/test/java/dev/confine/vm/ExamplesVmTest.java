@@ -10,6 +10,7 @@ import dev.confine.vm.Guest.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,14 +157,8 @@ class ExamplesVmTest {
       // Killed, it comes back after RestartSec=5s as a new process, in the same cgroup and limits.
       String firstPid = Guest.systemctl("show", "-P", "MainPID", AGENT);
       Guest.systemctl("kill", "--kill-whom=main", "--signal=SIGKILL", AGENT);
-      for (int i = 0; i < 300 && !Guest.systemctl("show", "-P", "NRestarts", AGENT).equals("1"); i++) {
-        Thread.sleep(100);
-      }
-      assertEquals("1", Guest.systemctl("show", "-P", "NRestarts", AGENT));
-      for (int i = 0; i < 100 && !Guest.systemctl("is-active", AGENT).equals("active"); i++) {
-        Thread.sleep(100);
-      }
-      assertEquals("active", Guest.systemctl("is-active", AGENT));
+      Guest.awaitProperty(AGENT, "NRestarts", "1", Duration.ofSeconds(30));
+      Guest.awaitProperty(AGENT, "ActiveState", "active", Duration.ofSeconds(10));
       assertFalse(Guest.systemctl("show", "-P", "MainPID", AGENT).equals(firstPid), "a new process");
       assertEquals("52428800", Files.readString(dir.resolve("memory.max")).trim());
       assertEquals("5000 100000", Files.readString(dir.resolve("cpu.max")).trim());
