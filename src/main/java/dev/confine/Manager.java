@@ -7,7 +7,12 @@ public enum Manager {
   /** The system manager (PID 1), on the system bus. */
   SYSTEM;
 
-  /** What {@code systemd-run} picks by default: the system manager for root, else the user's. */
+  /**
+   * confine's default: the system manager for root, else the caller's own user manager.
+   * ({@code systemd-run} defaults to the system manager for everyone; an unprivileged caller can
+   * start nothing there without a polkit grant, while its own manager takes limits it has
+   * delegated.)
+   */
   public static Manager forCurrentUser() {
     return new com.sun.security.auth.module.UnixSystem().getUid() == 0 ? SYSTEM : USER;
   }

@@ -14,11 +14,15 @@ import java.util.Optional;
 public final class ServiceSpec extends UnitSpec {
   private final List<String> command;
   private final Map<String, String> environment;
+  private final boolean ignoreFailure;
+  private final boolean expandEnvironment;
 
   private ServiceSpec(Builder builder) {
     super(builder);
     this.command = builder.command;
     this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
+    this.ignoreFailure = builder.ignoreFailure;
+    this.expandEnvironment = builder.expandEnvironment;
   }
 
   /**
@@ -44,6 +48,24 @@ public final class ServiceSpec extends UnitSpec {
     return environment;
   }
 
+  /**
+   * Whether systemd takes this as an environment variable's name (env_name_is_valid): letters,
+   * digits and {@code _}, not starting with a digit.
+   */
+  public static boolean isEnvironmentName(String name) {
+    return name.matches("[A-Za-z_][A-Za-z0-9_]*");
+  }
+
+  /** Whether a failing command still counts as success ({@code ExecStart=-…}). */
+  public boolean ignoreFailure() {
+    return ignoreFailure;
+  }
+
+  /** Whether systemd expands {@code $VAR} and {@code ${VAR}} in the command line (the default). */
+  public boolean expandEnvironment() {
+    return expandEnvironment;
+  }
+
   public Optional<String> workingDirectory() {
     return Optional.ofNullable(properties().get("WorkingDirectory")).map(values -> values.get(0));
   }
@@ -52,6 +74,8 @@ public final class ServiceSpec extends UnitSpec {
   public static final class Builder extends UnitSpec.Builder<ServiceSpec, Builder> {
     private final List<String> command;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private boolean ignoreFailure;
+    private boolean expandEnvironment = true;
 
     private Builder(List<String> command) {
       super(UnitType.SERVICE);
@@ -70,10 +94,30 @@ public final class ServiceSpec extends UnitSpec {
 
     /** Adds {@code NAME=VALUE} to the service's environment. */
     public Builder setenv(String name, String value) {
-      if (name.isEmpty() || name.contains("=")) {
-        throw new InvalidPropertyException("invalid environment variable name '" + name + "'");
+      if (!isEnvironmentName(name)) {
+        throw new InvalidPropertyException("invalid environment variable name '" + name
+            + "' (expected letters, digits and _, not starting with a digit)");
       }
       environment.put(name, value);
+      return this;
+    }
+
+    /**
+     * Counts the command's failure (a non-zero status, a signal) as success, as {@code
+     * ExecStart=-…} and {@code systemd-run --ignore-failure} do.
+     */
+    public Builder ignoreFailure(boolean ignore) {
+      this.ignoreFailure = ignore;
+      return this;
+    }
+
+    /**
+     * Whether systemd expands {@code $VAR} and {@code ${VAR}} in the command line (default true,
+     * as in unit files); false passes every word as it is ({@code systemd-run
+     * --expand-environment=no}).
+     */
+    public Builder expandEnvironment(boolean expand) {
+      this.expandEnvironment = expand;
       return this;
     }
 

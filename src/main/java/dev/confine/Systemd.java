@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,20 +165,49 @@ public final class Systemd implements AutoCloseable {
    * @return the unit's name
    */
   public String start(ServiceSpec spec) {
+    return startUnit(spec, serviceProperties(spec), true);
+  }
+
+  /**
+   * Asks systemd to start a transient service and returns once the start job is queued, without
+   * waiting for it to run ({@code systemd-run --no-block}): a failure to start shows only in the
+   * unit's state and the journal.
+   *
+   * @return the unit's name
+   */
+  public String startQueued(ServiceSpec spec) {
+    return startUnit(spec, serviceProperties(spec), false);
+  }
+
+  private List<Object[]> serviceProperties(ServiceSpec spec) {
     List<Object[]> properties = commonProperties(spec);
     if (!spec.properties().containsKey("Type")) {
       properties.add(property("Type", new Variant<>("exec")));
     }
     Optional<String> subgroup = delegateSubgroup(spec).filter(name -> emulatesDelegateSubgroup());
-    List<String> command = subgroup.isPresent() ? enteringSubgroup(subgroup.get(), spec.command()) : spec.command();
-    properties.add(property("ExecStart",
-        new Variant<>(List.<Object[]>of(new Object[] {command.get(0), command, false}), "a(sasb)")));
+    List<String> command = subgroup.isPresent()
+        ? enteringSubgroup(subgroup.get(), spec.command(), spec.expandEnvironment()) : spec.command();
+    properties.add(execStart(command, spec));
     if (!spec.environment().isEmpty()) {
       List<String> environment = new ArrayList<>();
       spec.environment().forEach((name, value) -> environment.add(name + "=" + value));
       properties.add(property("Environment", new Variant<>(environment, "as")));
     }
-    return startUnit(spec, properties);
+    return properties;
+  }
+
+  /**
+   * {@code ExecStart}, or {@code ExecStartEx} (systemd 243) when only its flags can say what the
+   * spec asks: systemd-run sends the same.
+   */
+  private static Object[] execStart(List<String> command, ServiceSpec spec) {
+    if (spec.expandEnvironment()) {
+      return property("ExecStart", new Variant<>(
+          List.<Object[]>of(new Object[] {command.get(0), command, spec.ignoreFailure()}), "a(sasb)"));
+    }
+    List<String> flags = spec.ignoreFailure() ? List.of("no-env-expand", "ignore-failure") : List.of("no-env-expand");
+    return property("ExecStartEx", new Variant<>(
+        List.<Object[]>of(new Object[] {command.get(0), command, flags}), "a(sasas)"));
   }
 
   /** The spec's {@code DelegateSubgroup=}: the last one given, as systemd takes it. */
@@ -198,13 +229,13 @@ public final class Systemd implements AutoCloseable {
    * The command behind a small shell that first moves itself into the subgroup of its own cgroup:
    * the service's processes then start there, as with DelegateSubgroup=.
    */
-  private static List<String> enteringSubgroup(String subgroup, List<String> command) {
+  private static List<String> enteringSubgroup(String subgroup, List<String> command, boolean expanded) {
     String script = "while IFS= read -r line; do case $line in 0::*) own=${line#0::};; esac; done"
         + " < /proc/self/cgroup; d=/sys/fs/cgroup$own/$1; shift;"
         + " mkdir -p \"$d\" && echo $$ > \"$d/cgroup.procs\" && exec \"$@\"";
     // systemd expands ${VAR} and $$ in ExecStart= words: $$ keeps each $ for the shell.
-    List<String> wrapped = new ArrayList<>(
-        List.of("/bin/sh", "-c", script.replace("$", "$$"), "confine-delegate-subgroup", subgroup));
+    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+        expanded ? script.replace("$", "$$") : script, "confine-delegate-subgroup", subgroup));
     wrapped.addAll(command);
     return wrapped;
   }
@@ -225,7 +256,7 @@ public final class Systemd implements AutoCloseable {
       pidList.add(new UInt32(pid));
     }
     properties.add(property("PIDs", new Variant<>(pidList, "au")));
-    String unit = startUnit(spec, properties);
+    String unit = startUnit(spec, properties, true);
     enterDelegateSubgroup(unit, spec, pids);
     return unit;
   }
@@ -436,6 +467,18 @@ public final class Systemd implements AutoCloseable {
     bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ThawUnit", "s", unitName(unit));
   }
 
+  /**
+   * The unit's invocation ID (32 hex digits, as journalctl's {@code _SYSTEMD_INVOCATION_ID=}
+   * takes it), which systemd gives each run of a unit; empty while the unit has never started.
+   */
+  public Optional<String> invocationId(String unit) {
+    byte[] bytes = WireValues.bytes(bus.property(unitPath(unitName(unit)), SystemdBus.UNIT, "InvocationID"));
+    if (Arrays.equals(bytes, new byte[bytes.length])) {
+      return Optional.empty();
+    }
+    return Optional.of(HexFormat.of().formatHex(bytes));
+  }
+
   /** The unit's FreezerState: {@code running}, {@code frozen}, {@code freezing}, {@code thawing}. */
   public String freezerState(String unit) {
     return String.valueOf(bus.property(unitPath(unitName(unit)), SystemdBus.UNIT, "FreezerState"));
@@ -447,7 +490,7 @@ public final class Systemd implements AutoCloseable {
    * @param signal a name ({@code TERM}, {@code SIGKILL}) or number
    */
   public void kill(String unit, KillWhom whom, String signal) {
-    int number = Values.signal("signal", signal);
+    int number = signalNumber(signal);
     bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "KillUnit", "ssi", unitName(unit), whom.wireName(), number);
   }
 
@@ -568,7 +611,7 @@ public final class Systemd implements AutoCloseable {
     return properties;
   }
 
-  private String startUnit(UnitSpec spec, List<Object[]> properties) {
+  private String startUnit(UnitSpec spec, List<Object[]> properties, boolean awaitJob) {
     requireSupported(spec);
     if (!allowUndelegated) {
       List<NotEnforced> findings = preflight(spec);
@@ -581,6 +624,9 @@ public final class Systemd implements AutoCloseable {
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
         "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, List.of())[0];
     pinned.add(name);
+    if (!awaitJob) {
+      return name;
+    }
     String result = bus.awaitJob(job, jobTimeout.toMillis());
     LOG.debug("start job {} of {}: {}", job.getPath(), name, result);
     if (!result.equals("done") && !result.equals("skipped")) {
@@ -616,6 +662,7 @@ public final class Systemd implements AutoCloseable {
    * @throws InvalidPropertyException when both are
    */
   public String unitName(String name) {
+    checkUnitName(name);
     if (UnitType.ofName(name) != null) {
       return name;
     }
@@ -648,12 +695,7 @@ public final class Systemd implements AutoCloseable {
     // What needs no bus is checked first, so a bad assignment is reported before any lookup.
     List<String[]> namesAndValues = new ArrayList<>();
     for (String assignment : assignments) {
-      String[] nameAndValue = UnitSpec.split(assignment);
-      if (PropertyTable.require(nameAndValue[0]).creationOnly()) {
-        throw new InvalidPropertyException(nameAndValue[0] + " can only be set when a unit is"
-            + " created, not changed on a running one; start a new unit with -p " + assignment);
-      }
-      namesAndValues.add(nameAndValue);
+      namesAndValues.add(checkChange(assignment));
     }
     String name = unitName(unit);
     UnitType type = UnitType.ofName(name);
@@ -666,6 +708,45 @@ public final class Systemd implements AutoCloseable {
     }
     bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "SetUnitProperties", "sba(sv)",
         name, true, properties);
+  }
+
+  /**
+   * Checks, without asking systemd, a unit name as {@link #unitName} and the methods that take
+   * one accept it: with its type suffix or without.
+   *
+   * @throws InvalidPropertyException when systemd would refuse the name
+   */
+  public static void checkUnitName(String name) {
+    UnitNames.check(name);
+  }
+
+  /**
+   * Checks, without asking systemd, {@code NAME=VALUE} as {@link #set} accepts it: a known
+   * property that can change on a running unit, with a value that parses for a unit type that
+   * takes it.
+   *
+   * @return the name and the value
+   * @throws InvalidPropertyException when {@link #set} would refuse it
+   */
+  public static String[] checkChange(String assignment) {
+    String[] nameAndValue = UnitSpec.split(assignment);
+    PropertyTable.Property property = PropertyTable.require(nameAndValue[0]);
+    if (property.creationOnly()) {
+      throw new InvalidPropertyException(nameAndValue[0] + " can only be set when a unit is"
+          + " created, not changed on a running one; start a new unit with -p " + assignment);
+    }
+    property.parse(nameAndValue[1]);
+    return nameAndValue;
+  }
+
+  /**
+   * A signal as {@link #kill} takes it: a name with or without {@code SIG} ({@code TERM},
+   * {@code SIGKILL}) or a number from 1 to 64.
+   *
+   * @throws InvalidPropertyException for anything else
+   */
+  public static int signalNumber(String signal) {
+    return Values.signal("signal", signal);
   }
 
   /** Stops a unit and waits until it has stopped. */

@@ -11,6 +11,8 @@ final class UnitNames {
   private static final int MAX_LENGTH = 255;
 
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:_.\\\\-]+(@[A-Za-z0-9:_.\\\\-]+)?");
+  private static final String UNIT_SUFFIXES =
+      "\\.(service|scope|slice|socket|timer|target|mount|path|swap|device|automount)";
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Where systemd puts its units' objects. */
   static final String UNITS_PATH = "/org/freedesktop/systemd1/unit";
@@ -35,7 +37,7 @@ final class UnitNames {
     String full = name.endsWith(suffix) ? name : name + suffix;
     String prefix = full.substring(0, full.length() - suffix.length());
     int dot = name.lastIndexOf('.');
-    if (dot > 0 && !name.endsWith(suffix) && name.substring(dot).matches("\\.(service|scope|slice|socket|timer|target|mount|path|swap|device|automount)")) {
+    if (dot > 0 && !name.endsWith(suffix) && name.substring(dot).matches(UNIT_SUFFIXES)) {
       throw new InvalidPropertyException(
           "invalid " + what + " '" + name + "': expected a " + suffix.substring(1) + " unit name");
     }
@@ -52,6 +54,22 @@ final class UnitNames {
               + " double '-'");
     }
     return full;
+  }
+
+  /**
+   * Checks the name of an existing unit as systemd's unit_name_is_valid() would: a name with its
+   * type suffix ({@code build.service}, {@code web.socket}) or without ({@code build}).
+   */
+  static String check(String name) {
+    int dot = name.lastIndexOf('.');
+    boolean typed = dot > 0 && name.substring(dot).matches(UNIT_SUFFIXES);
+    String prefix = typed ? name.substring(0, dot) : name;
+    if (prefix.isEmpty() || name.length() > MAX_LENGTH || !PREFIX.matcher(prefix).matches()
+        || prefix.startsWith("@") || prefix.endsWith("@")) {
+      throw new InvalidPropertyException("invalid unit name '" + name + "': use letters, digits and"
+          + " :_.-\\ (at most " + MAX_LENGTH + " characters), with or without a suffix such as .service");
+    }
+    return name;
   }
 
   /**

@@ -27,6 +27,13 @@ final class AttachCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything that needs no bus is checked before connecting.
+    Systemd.checkUnitName(unit);
+    for (long pid : pids) {
+      if (pid <= 0 || pid > 0xffff_ffffL) {
+        throw new IllegalArgumentException("invalid value for PID: '" + pid + "' (expected a process ID above 0)");
+      }
+    }
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       String name = systemd.unitName(unit);
       systemd.attach(name, pids.stream().mapToLong(Long::longValue).toArray());

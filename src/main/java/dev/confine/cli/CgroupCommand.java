@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "cgroup", mixinStandardHelpOptions = true,
     description = {"Manage the cgroup tree systemd delegated to you (a unit started with Delegate=yes).",
-      "GROUP is a path below the cgroup of the unit confine runs in (worker-1, workers/a), or absolute",
-      "(/sys/fs/cgroup/... or as ControlGroup shows it). Without GROUP: the unit's cgroup itself."},
+      "GROUP is a path below the cgroup of the unit confine runs in (worker-1, workers/a), or absolute"
+          + " (/sys/fs/cgroup/... or as ControlGroup shows it). Without GROUP: the unit's cgroup itself."},
     subcommands = {CgroupCommand.Show.class, CgroupCommand.Check.class, CgroupCommand.Create.class,
         CgroupCommand.Move.class, CgroupCommand.Enable.class, CgroupCommand.SetLimits.class,
         CgroupCommand.Remove.class})
@@ -79,8 +79,8 @@ final class CgroupCommand implements Runnable {
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,
-      description = {"Exit 0 if the group is delegated to you (you may write it, its cgroup.procs and",
-        "cgroup.subtree_control); otherwise say why and exit 1."})
+      description = {"Exit 0 if the group is delegated to you; otherwise say why and exit 1.",
+        "Delegated: you may write the group, its cgroup.procs and its cgroup.subtree_control."})
   static final class Check implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "GROUP", description = "Default: the unit's cgroup.")
     String group;
@@ -113,8 +113,9 @@ final class CgroupCommand implements Runnable {
   }
 
   @Command(name = "move", mixinStandardHelpOptions = true,
-      description = {"Move processes into a group (a leaf: cgroup v2 keeps processes out of groups that",
-        "enabled controllers for their children). Without PID: the process that ran confine (your shell)."})
+      description = {"Move processes into a group; without PID, the process that ran confine (your shell).",
+        "The group must be a leaf: cgroup v2 keeps processes out of groups that enabled controllers for"
+            + " their children."})
   static final class Move implements Callable<Integer> {
     @Option(names = "--all", description = "Move every process of the unit's cgroup itself into GROUP"
         + " (created if needed), so that the unit's cgroup may enable controllers.")

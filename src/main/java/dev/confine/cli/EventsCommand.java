@@ -32,6 +32,11 @@ final class EventsCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = output.out();
     Semaphore printed = new Semaphore(0);
+    // Everything that needs no bus is checked before connecting.
+    if (count < 0) {
+      throw new IllegalArgumentException("invalid value for --count: '" + count + "' (expected 0 or more)");
+    }
+    units.forEach(Systemd::checkUnitName);
     try (Systemd systemd = Systemd.connect(managerOptions.manager());
         Subscription events = systemd.watchUnits(fullNames(systemd), event -> {
           out.println(output.json ? Json.write(event) : text(event));

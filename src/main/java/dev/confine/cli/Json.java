@@ -23,6 +23,23 @@ final class Json {
     return out.toString();
   }
 
+  /**
+   * A flat object as systemd's pretty JSON prints it (systemd-run --json=pretty): one member per
+   * line, indented by a tab, {@code "name" : value}.
+   */
+  static String pretty(Map<String, ?> members) {
+    StringBuilder out = new StringBuilder("{");
+    String separator = "\n";
+    for (Map.Entry<String, ?> member : members.entrySet()) {
+      out.append(separator).append('\t');
+      string(member.getKey(), out);
+      out.append(" : ");
+      write(member.getValue(), out);
+      separator = ",\n";
+    }
+    return out.append("\n}").toString();
+  }
+
   private static void write(Object value, StringBuilder out) {
     if (value instanceof Optional<?> optional) {
       write(optional.orElse(null), out);

@@ -3,7 +3,6 @@ package dev.confine.cli;
 import dev.confine.KillWhom;
 import dev.confine.Systemd;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,12 +32,10 @@ final class KillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    KillWhom target;
-    try {
-      target = KillWhom.valueOf(whom.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--whom takes main, control or all, not '" + whom + "'");
-    }
+    // Everything that needs no bus is checked before connecting.
+    KillWhom target = KillWhom.of(whom);
+    Systemd.signalNumber(signal);
+    units.forEach(Systemd::checkUnitName);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       for (String unit : units) {
         String name = systemd.unitName(unit);

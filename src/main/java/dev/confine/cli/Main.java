@@ -1,8 +1,12 @@
 package dev.confine.cli;
 
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +29,7 @@ public final class Main implements Runnable {
       KillCommand.class, "kill", StopCommand.class, "stop", ResetFailedCommand.class, "reset-failed",
       AttachCommand.class, "attach", WaitCommand.class, "wait", EventsCommand.class, "events",
       CgroupCommand.class, "cgroup", DoctorCommand.class, "doctor", SetupCommand.class, "setup",
-      AutoComplete.GenerateCompletion.class, "generate-completion");
+      CommandLine.HelpCommand.class, "help", AutoComplete.GenerateCompletion.class, "generate-completion");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -55,6 +59,11 @@ public final class Main implements Runnable {
     Class<?> named = SUBCOMMANDS.get(first);
     if (first.equals("generate-completion")) {
       SUBCOMMANDS.values().forEach(commandLine::addSubcommand);
+    } else if (first.equals("help")) {
+      // `confine help run` prints run's own help, so it needs run's model.
+      Class<?> topic = args.length > 1 ? SUBCOMMANDS.get(args[1]) : null;
+      SUBCOMMANDS.forEach((name, subcommand) -> commandLine.addSubcommand(
+          subcommand == named || subcommand == topic ? subcommand : summary(subcommand)));
     } else if (named != null) {
       commandLine.addSubcommand(named);
     } else if (!first.equals("-V") && !first.equals("--version")) {
@@ -65,6 +74,12 @@ public final class Main implements Runnable {
     if (run != null) {
       run.setStopAtPositional(true);
     }
+    // As systemd-run's getopt: a repeated option's last value wins, and list options add up.
+    commandLine.setOverwrittenOptionsAllowed(true);
+    commandLine.setUsageHelpAutoWidth(true);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.getSubcommands().values().forEach(
+        subcommand -> subcommand.getCommandSpec().versionProvider(new Version()));
     commandLine.setParameterExceptionHandler(Main::usageError);
     commandLine.setExecutionExceptionHandler(ExitCodes::handle);
     return commandLine;
@@ -74,7 +89,7 @@ public final class Main implements Runnable {
   private static CommandLine.Model.CommandSpec summary(Class<?> subcommand) {
     Command annotation = subcommand.getAnnotation(Command.class);
     CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(annotation.name());
-    spec.usageMessage().description(annotation.description());
+    spec.usageMessage().header(annotation.header()).description(annotation.description());
     return spec;
   }
 
@@ -86,11 +101,55 @@ public final class Main implements Runnable {
     return Collections.unmodifiableMap(byName);
   }
 
+  /**
+   * One line and an exit code: a value that is not of its option's type is bad input (1), like
+   * every other bad value; anything else about the command line's shape is a usage error (2).
+   */
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
-    command.getErr().println("confine: " + e.getMessage());
-    command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
+    PrintWriter err = command.getErr();
+    if (e.getCause() instanceof CommandLine.TypeConversionException && e.getArgSpec() != null) {
+      err.println("confine: invalid value for " + argumentName(e.getArgSpec()) + ": '" + e.getValue()
+          + "' (expected " + expected(e.getArgSpec().auxiliaryTypes()[0]) + ")");
+      return ExitCodes.FAILURE;
+    }
+    err.println("confine: " + (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        ? unmatched(unmatched) : e.getMessage()));
+    err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
     return ExitCodes.USAGE;
+  }
+
+  /** An unknown option or command, with the nearest known one when picocli finds one. */
+  private static String unmatched(CommandLine.UnmatchedArgumentException e) {
+    List<String> words = e.getUnmatched();
+    String word = words.isEmpty() ? "" : words.get(0);
+    List<String> suggestions = e.getSuggestions();
+    String nearest = suggestions.isEmpty() ? "" : "; did you mean " + suggestions.get(0) + "?";
+    if (e.isUnknownOption()) {
+      return "unknown option '" + word + "'" + nearest;
+    }
+    boolean takesCommands = !e.getCommandLine().getSubcommands().isEmpty();
+    return (takesCommands ? "unknown command '" : "unexpected argument '") + word + "'" + nearest;
+  }
+
+  private static String argumentName(CommandLine.Model.ArgSpec argument) {
+    return argument instanceof CommandLine.Model.OptionSpec option ? option.longestName()
+        : argument.paramLabel();
+  }
+
+  /** What a value of this type looks like, in words. */
+  private static String expected(Class<?> type) {
+    if (type.isEnum()) {
+      return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+          .collect(Collectors.joining(", "));
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "yes or no";
+    }
+    return type == double.class || type == Double.class ? "a number" : type.getSimpleName();
   }
 
   @Override
@@ -102,7 +161,8 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"confine " + (version == null ? "(development build)" : version)};
+      return new String[] {"confine " + (version == null ? "(development build)" : version)
+          + " (Java " + Runtime.version() + ")"};
     }
   }
 }

@@ -23,6 +23,8 @@ final class ResetFailedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything that needs no bus is checked before connecting.
+    units.forEach(Systemd::checkUnitName);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       if (units.isEmpty()) {
         systemd.resetFailed();

@@ -20,7 +20,9 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -35,16 +37,30 @@ import picocli.CommandLine.Parameters;
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Run COMMAND in a new transient service, or in a new scope (--scope).",
     description = {
-      "Run COMMAND in a new transient service, or in a new scope (--scope).",
-      "With --scope confine launches COMMAND itself. Limits are systemd properties: -p MemoryMax=512M -p CPUQuota=50%%.",
-      "",
-      "Scope mode: COMMAND keeps this terminal, environment and directory; confine exits with",
-      "its status (128+N when killed by signal N) and forwards SIGINT, SIGTERM and SIGHUP.",
-      "Service mode: systemd starts COMMAND; --wait waits for it and returns its status."
+      "Limits and other settings are systemd properties: -p MemoryMax=512M -p CPUQuota=50%%.",
+      "Service mode (the default): systemd starts COMMAND; --wait waits for it and exits with its status.",
+      "Scope mode (--scope): confine starts COMMAND itself, in this terminal, with this environment and"
+          + " directory; it exits with COMMAND's status (128+N when signal N killed it) and forwards"
+          + " SIGINT, SIGTERM and SIGHUP to it."
     })
 final class RunCommand implements Callable<Integer> {
+  /** systemd-run's {@code --json=} formats. */
+  enum JsonFormat {
+    PRETTY, SHORT, OFF;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--no-ask-password",
+      description = "Do not ask for a password (confine never does: it brings no polkit agent).")
+  boolean noAskPassword;
 
   @CommandLine.Mixin ManagerOptions managerOptions;
 
@@ -55,42 +71,103 @@ final class RunCommand implements Callable<Integer> {
       description = "Unit name (default: confine-<random>).")
   String unit;
 
-  @Option(names = "--slice", paramLabel = "NAME", description = "Slice to place the unit in.")
-  String slice;
-
-  @Option(names = "--description", paramLabel = "TEXT", description = "Unit description.")
-  String description;
-
   @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE",
       completionCandidates = PropertyNames.class,
       description = "Set a unit property, as systemd-run -p does; -p help lists them.")
   List<String> properties = new ArrayList<>();
 
-  @Option(names = "--delegate-subgroup", paramLabel = "NAME",
-      description = {"Delegate the unit's cgroup to COMMAND (Delegate=yes unless -p Delegate= says"
-          + " which controllers) and start COMMAND in its subgroup NAME (DelegateSubgroup=; before"
-          + " systemd 254 confine moves COMMAND there itself)."})
-  String delegateSubgroup;
+  @Option(names = "--description", paramLabel = "TEXT",
+      description = "Unit description (default: the command line).")
+  String description;
+
+  @Option(names = "--slice", paramLabel = "NAME", description = "Slice to place the unit in.")
+  String slice;
+
+  @Option(names = "--slice-inherit",
+      description = "Place the unit in confine's own slice; with --slice, in that slice below it.")
+  boolean sliceInherit;
+
+  @Option(names = "--expand-environment", paramLabel = "BOOL", arity = "1", converter = Booleans.class,
+      description = "Whether $VAR and $${VAR} in COMMAND are expanded: by systemd in service mode (the"
+          + " default there), by confine in scope mode (not the default there, as with systemd-run).")
+  Boolean expandEnvironment;
+
+  @Option(names = "--no-block",
+      description = "Do not wait until systemd has started the service; its failure then shows only in"
+          + " its state and the journal.")
+  boolean noBlock;
+
+  @Option(names = {"-r", "--remain-after-exit"},
+      description = "Keep the service active after COMMAND has ended, until it is stopped.")
+  boolean remainAfterExit;
+
+  @Option(names = "--wait", description = "Wait for the service to end; exit with its status.")
+  boolean wait;
+
+  @Option(names = "--send-sighup", description = "Send SIGHUP as well when the unit is stopped.")
+  boolean sendSighup;
+
+  @Option(names = "--service-type", paramLabel = "TYPE",
+      description = "Service type (Type=): simple, exec (confine's default), forking, oneshot, dbus, notify,"
+          + " notify-reload or idle.")
+  String serviceType;
+
+  @Option(names = "--uid", paramLabel = "USER", description = "Run COMMAND as this user (a name or UID).")
+  String uid;
+
+  @Option(names = "--gid", paramLabel = "GROUP", description = "Run COMMAND as this group (a name or GID).")
+  String gid;
+
+  @Option(names = "--nice", paramLabel = "NICE", description = "Nice level of COMMAND, -20 to 19.")
+  String nice;
+
+  String workingDirectory;
+
+  @Option(names = "--working-directory", paramLabel = "DIR",
+      description = "Working directory of COMMAND; a relative path is taken from here, an empty one"
+          + " unsets it.")
+  void workingDirectory(String directory) {
+    workingDirectory = directory.isEmpty() ? null
+        : suppressRoot(Path.of(directory).toAbsolutePath().normalize().toString());
+  }
+
+  @Option(names = {"-d", "--same-dir"}, description = "Run COMMAND in this working directory.")
+  void sameDir(boolean ignored) {
+    workingDirectory = suppressRoot(Path.of("").toAbsolutePath().toString());
+  }
 
   @Option(names = {"-E", "--setenv"}, paramLabel = "NAME[=VALUE]",
       description = "Set an environment variable; NAME alone passes this one's value on.")
   List<String> setenv = new ArrayList<>();
 
-  @Option(names = "--working-directory", paramLabel = "DIR", description = "Working directory.")
-  String workingDirectory;
-
-  @Option(names = "--wait", description = "Wait for the service to finish; exit with its status.")
-  boolean wait;
-
-  @Option(names = {"-G", "--collect"},
-      description = "Unload the unit even if it failed (the default).")
-  boolean collect;
-
-  @Option(names = "--no-collect", description = "Keep a failed unit loaded for inspection.")
-  boolean noCollect;
-
   @Option(names = {"-q", "--quiet"}, description = "Print no informational messages.")
   boolean quiet;
+
+  @Option(names = "--json", paramLabel = "pretty|short|off",
+      description = "Print the unit's name and invocation ID as JSON on stdout instead of a message.")
+  JsonFormat json = JsonFormat.OFF;
+
+  boolean collect = true;
+
+  @Option(names = {"-G", "--collect"}, description = "Unload the unit even if it failed (the default).")
+  void collect(boolean ignored) {
+    collect = true;
+  }
+
+  @Option(names = "--no-collect", description = "Keep a failed unit loaded for inspection.")
+  void noCollect(boolean ignored) {
+    collect = false;
+  }
+
+  @Option(names = "--ignore-failure",
+      description = "Count COMMAND's failure as success (ExecStart=-...).")
+  boolean ignoreFailure;
+
+  @Option(names = "--delegate-subgroup", paramLabel = "NAME",
+      description = "Delegate the unit's cgroup to COMMAND (Delegate=yes unless -p Delegate= says"
+          + " which controllers) and start COMMAND in its subgroup NAME (DelegateSubgroup=; before"
+          + " systemd 254 confine moves COMMAND there itself).")
+  String delegateSubgroup;
 
   @Option(names = "--allow-undelegated",
       description = "Start even if a limit needs a cgroup controller the manager lacks (warns).")
@@ -108,40 +185,70 @@ final class RunCommand implements Callable<Integer> {
         return 0;
       }
     }
-    Manager manager = managerOptions.manager();
     validate();
+    Manager manager = managerOptions.manager();
     Map<String, String> environment = environment();
-    String directory = workingDirectory == null ? null : Path.of(workingDirectory).toAbsolutePath().toString();
     if (scope) {
       ScopeSpec.Builder builder = ScopeSpec.builder();
-      configure(builder);
+      configure(builder, manager);
       ScopeSpec scopeSpec = builder.build();
-      ProcessBuilder payload = new ProcessBuilder(command).inheritIO();
+      ProcessBuilder payload = new ProcessBuilder().inheritIO();
+      payload.environment().putAll(ScopePayload.identity(uid));
       payload.environment().putAll(environment);
-      if (directory != null) {
-        payload.directory(Path.of(directory).toFile());
+      payload.command(ScopePayload.command(command, payload.environment(),
+          Boolean.TRUE.equals(expandEnvironment), uid, gid, nice));
+      if (workingDirectory != null) {
+        payload.directory(Path.of(workingDirectory).toFile());
       }
       return runScope(manager, scopeSpec, payload);
     }
     ServiceSpec.Builder builder = ServiceSpec.builder(command);
-    configure(builder);
+    configure(builder, manager);
     environment.forEach(builder::setenv);
-    if (directory != null) {
-      builder.workingDirectory(directory);
+    builder.ignoreFailure(ignoreFailure).expandEnvironment(!Boolean.FALSE.equals(expandEnvironment));
+    if (remainAfterExit) {
+      builder.property("RemainAfterExit", "yes");
+    }
+    if (serviceType != null) {
+      builder.property("Type", serviceType);
+    }
+    if (uid != null) {
+      builder.property("User", uid);
+    }
+    if (gid != null) {
+      builder.property("Group", gid);
+    }
+    if (nice != null) {
+      builder.property("Nice", nice);
+    }
+    if (workingDirectory != null) {
+      builder.workingDirectory(workingDirectory);
     }
     return runService(manager, builder.build());
   }
 
-  /** Cross-option checks, in one place, with systemd-run's wording where it has some. */
+  /**
+   * Cross-option checks, in one place, with systemd-run's wording: a wrong combination is a usage
+   * error (exit 2), a bad value bad input (exit 1).
+   */
   private void validate() {
-    if (collect && noCollect) {
-      throw usage("--collect and --no-collect may not be combined");
-    }
     if (command.isEmpty()) {
-      throw new InvalidPropertyException("command line to execute required");
+      throw usage("command line to execute required");
+    }
+    if (scope && (remainAfterExit || serviceType != null)) {
+      throw usage("--remain-after-exit and --service-type= are not supported in --scope mode");
+    }
+    if (wait && noBlock) {
+      throw usage("--wait may not be combined with --no-block");
+    }
+    if (wait && scope) {
+      throw usage("--wait may not be combined with --scope (a scope's command runs in the foreground anyway)");
     }
     if (delegateSubgroup != null && properties.stream().anyMatch(p -> p.startsWith("DelegateSubgroup="))) {
       throw usage("--delegate-subgroup and -p DelegateSubgroup= may not be combined");
+    }
+    if (nice != null) {
+      ScopePayload.niceLevel(nice);
     }
   }
 
@@ -149,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
-  private void configure(UnitSpec.Builder<?, ?> builder) {
+  private void configure(UnitSpec.Builder<?, ?> builder, Manager manager) {
     builder.description(description != null ? description : describe(command));
     properties.forEach(builder::property);
     if (delegateSubgroup != null) {
@@ -158,13 +265,17 @@ final class RunCommand implements Callable<Integer> {
       }
       builder.property("DelegateSubgroup", delegateSubgroup);
     }
-    if (slice != null) {
-      builder.slice(slice);
+    if (sendSighup) {
+      builder.property("SendSIGHUP", "yes");
+    }
+    String chosenSlice = sliceInherit ? Slices.inherited(manager, slice) : slice;
+    if (chosenSlice != null) {
+      builder.slice(chosenSlice);
     }
     if (unit != null) {
       builder.name(unit);
     }
-    builder.collect(!noCollect);
+    builder.collect(collect);
   }
 
   private Map<String, String> environment() {
@@ -173,8 +284,9 @@ final class RunCommand implements Callable<Integer> {
       int eq = entry.indexOf('=');
       String name = eq < 0 ? entry : entry.substring(0, eq);
       String value = eq < 0 ? System.getenv(entry) : entry.substring(eq + 1);
-      if (name.isEmpty()) {
-        throw new InvalidPropertyException("invalid --setenv '" + entry + "': expected NAME[=VALUE]");
+      if (!ServiceSpec.isEnvironmentName(name)) {
+        throw new InvalidPropertyException("invalid value for --setenv: '" + entry
+            + "' (expected NAME[=VALUE], NAME of letters, digits and _, not starting with a digit)");
       }
       if (value == null) {
         throw new InvalidPropertyException(
@@ -192,7 +304,10 @@ final class RunCommand implements Callable<Integer> {
       Set<String> warned = preflight(systemd, scopeSpec);
       ScopedProcess process = systemd.launch(scopeSpec, payload, started -> {
         forwarding.forwardTo(started.process());
-        info("Running scope as unit: " + started.unit());
+        // systemd-run 257 prints no JSON in scope mode: stdout belongs to the command.
+        if (json == JsonFormat.OFF) {
+          announce(systemd, started.unit());
+        }
         // Before the payload's first instruction, so the warning comes before its output.
         readBack(systemd, started.unit(), scopeSpec, warned);
       });
@@ -206,6 +321,10 @@ final class RunCommand implements Callable<Integer> {
   private int runService(Manager manager, ServiceSpec serviceSpec) throws InterruptedException {
     try (Systemd systemd = Systemd.connect(manager)) {
       Set<String> warned = preflight(systemd, serviceSpec);
+      if (noBlock) {
+        announce(systemd, systemd.startQueued(serviceSpec));
+        return 0;
+      }
       String name;
       UnitExit exit = null;
       try {
@@ -223,7 +342,7 @@ final class RunCommand implements Callable<Integer> {
         }
         name = e.unit();
       }
-      info("Running as unit: " + name);
+      announce(systemd, name);
       if (!wait) {
         return 0;
       }
@@ -232,6 +351,27 @@ final class RunCommand implements Callable<Integer> {
       }
       return ExitReport.report(exit, quiet, spec.commandLine().getErr());
     }
+  }
+
+  /**
+   * Names the unit, and its invocation ID where it has one, as systemd-run 257 does: a message on
+   * stderr, or with --json a JSON object on stdout. Nothing with --quiet.
+   */
+  private void announce(Systemd systemd, String name) {
+    if (quiet) {
+      return;
+    }
+    Optional<String> invocation = systemd.invocationId(name);
+    if (json == JsonFormat.OFF) {
+      info("Running as unit: " + name + invocation.map(id -> "; invocation ID: " + id).orElse(""));
+      return;
+    }
+    Map<String, Object> object = new LinkedHashMap<>();
+    object.put("unit", name);
+    invocation.ifPresent(id -> object.put("invocation_id", id));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(json == JsonFormat.PRETTY ? Json.pretty(object) : Json.write(object));
+    out.flush();
   }
 
   /**
@@ -317,6 +457,11 @@ final class RunCommand implements Callable<Integer> {
     public Iterator<String> iterator() {
       return PropertyInfo.all().stream().map(p -> p.name() + "=").iterator();
     }
+  }
+
+  /** systemd-run sets no working directory for / (parse_path_argument's suppress_root). */
+  private static String suppressRoot(String directory) {
+    return directory.equals("/") ? null : directory;
   }
 
   /** The command line as a shell would need it quoted, for the default description. */

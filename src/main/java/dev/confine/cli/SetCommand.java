@@ -27,6 +27,9 @@ final class SetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything that needs no bus is checked before connecting.
+    Systemd.checkUnitName(unit);
+    assignments.forEach(Systemd::checkChange);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       String name = systemd.unitName(unit);
       systemd.set(name, assignments);

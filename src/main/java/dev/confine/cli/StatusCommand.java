@@ -28,6 +28,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything that needs no bus is checked before connecting.
+    units.forEach(Systemd::checkUnitName);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       String separator = "";
       for (String unit : units) {

@@ -22,6 +22,8 @@ final class StopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything that needs no bus is checked before connecting.
+    units.forEach(Systemd::checkUnitName);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       for (String unit : units) {
         String name = systemd.unitName(unit);

@@ -41,8 +41,11 @@ final class TopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (delay <= 0 || iterations < 0) {
-      throw new IllegalArgumentException("--delay must be positive and --iterations not negative");
+    if (!(delay > 0)) {
+      throw new IllegalArgumentException("invalid value for --delay: '" + delay + "' (expected seconds above 0)");
+    }
+    if (iterations < 0) {
+      throw new IllegalArgumentException("invalid value for --iterations: '" + iterations + "' (expected 0 or more)");
     }
     boolean redraw = !batch && !output.json && onTerminal();
     PrintWriter out = output.out();

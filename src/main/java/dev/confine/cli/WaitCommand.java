@@ -26,6 +26,7 @@ final class WaitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Systemd.checkUnitName(unit);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
       UnitExit exit = systemd.awaitExit(unit);
       if (output.json) {

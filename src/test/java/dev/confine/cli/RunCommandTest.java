@@ -20,28 +20,64 @@ class RunCommandTest {
     return InProcess.confine(out, err, args);
   }
 
+  /**
+   * Every command checks its input before it connects (this host has no bus: a check made later
+   * would fail with the bus's message instead). A command line of the wrong shape exits 2, a bad
+   * value 1, with systemd-run's wording where it has one.
+   */
   @ParameterizedTest(name = "{0} -> exit {1}")
   @CsvSource(delimiter = '|', textBlock = """
-      run --scope                                   | 1 | command line to execute required
+      run --scope                                   | 2 | command line to execute required
+      run --scope --wait -- true                    | 2 | --wait may not be combined with --scope
+      run --wait --no-block -- true                 | 2 | --wait may not be combined with --no-block
+      run --scope -r -- true                        | 2 | --remain-after-exit and --service-type= are not supported in --scope mode
+      run --scope --service-type=exec -- true       | 2 | --remain-after-exit and --service-type= are not supported in --scope mode
+      run --bogus -- true                           | 2 | unknown option '--bogus'
+      run --scop -- true                            | 2 | unknown option '--scop'; did you mean --scope?
+      run --unit                                    | 2 | Missing required parameter for option '--unit'
+      bogus-subcommand                              | 2 | unknown command 'bogus-subcommand'
+      stauts x                                      | 2 | unknown command 'stauts'; did you mean status?
+      set x                                         | 2 | Missing required parameter: 'NAME=VALUE'
+      stop                                          | 2 | Missing required parameter: 'UNIT'
+      wait                                          | 2 | Missing required parameter: 'UNIT'
       run --scope -p MemoryMax=lots -- true         | 1 | invalid value for MemoryMax: 'lots'
       run --scope -p MemoryMaxx=1G -- true          | 1 | did you mean MemoryMax?
       run --scope -p NoEquals -- true               | 1 | expected NAME=VALUE
       run --scope -p Type=exec -- true              | 1 | Type is not supported for scope units
       run --scope --unit bad/name -- true           | 1 | invalid unit name 'bad/name'
       run --scope --unit x.service -- true          | 1 | expected a scope unit name
+      run --scope --unit ok --unit bad/name -- true | 1 | invalid unit name 'bad/name'
       run --scope --slice a--b -- true              | 1 | invalid slice 'a--b'
-      run --scope -E =x -- true                     | 1 | invalid --setenv '=x'
+      run --scope -E =x -- true                     | 1 | invalid value for --setenv: '=x'
+      run --scope -E 1X=y -- true                   | 1 | invalid value for --setenv: '1X=y'
+      run --scope -E A-B=c -- true                  | 1 | invalid value for --setenv: 'A-B=c'
       run --scope -E CONFINE_SURELY_UNSET -- true   | 1 | --setenv CONFINE_SURELY_UNSET
+      run --nice=20 -- true                         | 1 | invalid value for --nice: '20' (expected -20 to 19)
+      run --scope --nice=abc -- true                | 1 | invalid value for --nice: 'abc'
+      run --expand-environment=maybe -- true        | 1 | invalid value for --expand-environment: 'maybe' (expected yes or no)
+      run --json=bogus -- true                      | 1 | invalid value for --json: 'bogus' (expected one of pretty, short, off)
       run -- /no/such/program                       | 1 | command not found or not executable: /no/such/program
       run -- no-such-program-in-path                | 1 | command not found in PATH: no-such-program-in-path
-      run --user --system -- true                   | 2 | --user and --system may not be combined
-      run --collect --no-collect -- true            | 2 | --collect and --no-collect may not be combined
-      run --bogus -- true                           | 2 | Unknown option: '--bogus'
-      run --unit                                    | 2 | Missing required parameter for option '--unit'
-      set --user --system x MemoryMax=1G            | 2 | --user and --system may not be combined
-      set x                                         | 2 | Missing required parameter: 'NAME=VALUE'
-      stop                                          | 2 | Missing required parameter: 'UNIT'
-      wait                                          | 2 | Missing required parameter: 'UNIT'
+      top --order=bogus                             | 1 | invalid value for --order: 'bogus' (expected one of cpu, memory, tasks)
+      top --delay=0                                 | 1 | invalid value for --delay: '0.0'
+      top --delay=abc                               | 1 | invalid value for --delay: 'abc' (expected a number)
+      attach x notapid                              | 1 | invalid value for PID: 'notapid' (expected a whole number)
+      attach x 0                                    | 1 | invalid value for PID: '0'
+      attach bad/name 1                             | 1 | invalid unit name 'bad/name'
+      kill --kill-whom=bogus x                      | 1 | invalid value for --kill-whom: 'bogus' (expected main, control or all)
+      kill --signal=SIGBOGUS x                      | 1 | invalid value for signal: 'SIGBOGUS'
+      kill bad/name                                 | 1 | invalid unit name 'bad/name'
+      set x MemoryMax=lots                          | 1 | invalid value for MemoryMax: 'lots'
+      set x Delegate=yes                            | 1 | Delegate can only be set when a unit is created
+      set bad/name MemoryMax=1G                     | 1 | invalid unit name 'bad/name'
+      stop bad/name                                 | 1 | invalid unit name 'bad/name'
+      status bad/name                               | 1 | invalid unit name 'bad/name'
+      wait bad/name                                 | 1 | invalid unit name 'bad/name'
+      freeze bad/name                               | 1 | invalid unit name 'bad/name'
+      thaw bad/name                                 | 1 | invalid unit name 'bad/name'
+      reset-failed bad/name                         | 1 | invalid unit name 'bad/name'
+      events --count=-1                             | 1 | invalid value for --count: '-1'
+      events bad/name                               | 1 | invalid unit name 'bad/name'
       """)
   void badInputIsOneLineAndAnExitCode(String args, int status, String message) {
     assertEquals(status, confine(args.split(" ")), err::toString);
@@ -93,6 +129,32 @@ class RunCommandTest {
   void propertyHelpForAMisspeltNameSuggests() {
     assertEquals(1, confine("run", "-p", "help=IOReadBandwithMax"));
     assertTrue(err.toString().contains("did you mean IOReadBandwidthMax?"), err::toString);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      run --user --system -- true   | SYSTEM
+      run --system --user -- true   | USER
+      set --user --system x A=1     | SYSTEM
+      """)
+  void theLastOfUserAndSystemWins(String args, dev.confine.Manager manager) {
+    picocli.CommandLine commandLine = Main.commandLine(args.split(" "));
+    picocli.CommandLine.ParseResult parsed = commandLine.parseArgs(args.split(" "));
+    Object command = parsed.subcommand().commandSpec().userObject();
+    ManagerOptions options = command instanceof RunCommand run ? run.managerOptions
+        : ((SetCommand) command).managerOptions;
+    assertEquals(manager, options.manager());
+  }
+
+  @Test
+  void repeatedOptionsTakeTheLastValueAndListsAddUp() {
+    String[] args = {"run", "--unit", "a", "--unit", "b", "-p", "MemoryMax=1G", "-p", "TasksMax=5",
+        "--no-collect", "--collect", "-d", "--working-directory=", "--working-directory=/srv", "--", "true"};
+    RunCommand run = (RunCommand) Main.commandLine(args).parseArgs(args).subcommand().commandSpec().userObject();
+    assertEquals("b", run.unit);
+    assertEquals(java.util.List.of("MemoryMax=1G", "TasksMax=5"), run.properties);
+    assertTrue(run.collect);
+    assertEquals("/srv", run.workingDirectory);
   }
 
   @Test

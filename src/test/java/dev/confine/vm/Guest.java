@@ -177,7 +177,8 @@ public final class Guest {
     for (String line : result.err().split("\n")) {
       int at = line.indexOf("as unit: ");
       if (at >= 0) {
-        return line.substring(at + "as unit: ".length()).trim();
+        // "Running as unit: NAME; invocation ID: ID"
+        return line.substring(at + "as unit: ".length()).split(";")[0].trim();
       }
     }
     throw new AssertionError("no 'as unit:' line in\n" + result);

@@ -267,7 +267,8 @@ class PolkitVmTest {
         if (version >= 257) {
           assertEquals(0, run.status(), run::toString);
           List<String> lines = run.out().lines().toList();
-          assertTrue(lines.get(0).matches("Running scope as unit: confine-[0-9a-f]{32}\\.scope"), run::toString);
+          assertTrue(lines.get(0).matches("Running as unit: confine-[0-9a-f]{32}\\.scope; invocation ID: [0-9a-f]{32}"),
+              run::toString);
           assertEquals(Set.of("confine", "268435456"), Set.copyOf(lines.subList(1, lines.size())),
               "the job ran as the account, with its limit");
         } else {
@@ -359,8 +360,8 @@ class PolkitVmTest {
       StringBuilder seen = new StringBuilder();
       try {
         for (String line; (line = err.readLine()) != null; ) {
-          if (line.startsWith("Running scope as unit: ")) {
-            return line.substring("Running scope as unit: ".length());
+          if (line.startsWith("Running as unit: ")) {
+            return line.substring("Running as unit: ".length(), line.indexOf(';'));
           }
           seen.append(line).append('\n');
         }

@@ -54,7 +54,8 @@ class RunScopeVmTest {
     assertEquals(0, result.status(), result::toString);
     List<String> lines = lines(result.out());
     assertEquals(2, lines.size(), result::toString);
-    assertTrue(lines.get(0).startsWith("Running scope as unit: confine-"), result::toString);
+    assertTrue(lines.get(0).matches("Running as unit: confine-[0-9a-f]{32}\\.scope; invocation ID: [0-9a-f]{32}"),
+        result::toString);
     assertEquals("payload-output", lines.get(1));
   }
 
@@ -175,12 +176,13 @@ class RunScopeVmTest {
     assertEquals(1, badName.status(), badName::toString);
     assertTrue(badName.err().contains("'bad/name'"), badName::toString);
     Result noCommand = Guest.confineInProcess("run", "--scope");
-    assertEquals(1, noCommand.status(), noCommand::toString);
+    assertEquals(2, noCommand.status(), noCommand::toString);
     Result missing = Guest.confineInProcess("run", "--scope", "--", "no-such-command-here");
     assertEquals(1, missing.status(), missing::toString);
     assertTrue(missing.err().contains("no-such-command-here"), missing::toString);
-    Result usage = confine("run", "--user", "--system", "--scope", "--", "true");
+    Result usage = confine("run", "--scope", "--wait", "--", "true");
     assertEquals(2, usage.status(), usage::toString);
+    assertTrue(usage.err().startsWith("confine: --wait may not be combined with --scope"), usage::toString);
     assertEquals("not-found", Guest.loadState(name + ".scope"));
   }
 
