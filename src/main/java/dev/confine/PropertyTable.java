@@ -4,10 +4,12 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -81,6 +83,7 @@ final class PropertyTable {
 
   private static final Set<UnitType> BOTH = EnumSet.allOf(UnitType.class);
   private static final Set<UnitType> SERVICE = EnumSet.of(UnitType.SERVICE);
+  private static final String IO_LIMIT = "a base-1000 size such as 10M, or infinity";
   private static final List<String> CONTROLLERS =
       List.of("cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids",
           "bpf-firewall", "bpf-devices", "bpf-foreign", "bpf-socket-bind",
@@ -141,19 +144,20 @@ final class PropertyTable {
           new Property("StartupIOWeight", "StartupIOWeight t", BOTH, false, 230, "io",
               "IOWeight while the system boots or shuts down", ioWeight()),
           ioDevice("IODeviceWeight", "IODeviceWeight", 230,
-              "IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 200", PropertyTable::ioDeviceWeight),
+              "IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 200", "a weight from 1 to 10000",
+              amount -> Values.parseUnsigned(amount).stream().filter(w -> w >= 1 && w <= 10_000).findFirst()),
           ioDevice("IOReadBandwidthMax", "IOReadBandwidthMax", 230,
               "read limit on one device: DEVICE BYTES/s (base 1000: 10M = 10000000)",
-              PropertyTable::ioLimit),
+              IO_LIMIT, PropertyTable::ioLimit),
           ioDevice("IOWriteBandwidthMax", "IOWriteBandwidthMax", 230,
-              "write limit on one device: DEVICE BYTES/s (base 1000)", PropertyTable::ioLimit),
+              "write limit on one device: DEVICE BYTES/s (base 1000)", IO_LIMIT, PropertyTable::ioLimit),
           ioDevice("IOReadIOPSMax", "IOReadIOPSMax", 230,
-              "read operations per second on one device: DEVICE IOPS", PropertyTable::ioLimit),
+              "read operations per second on one device: DEVICE IOPS", IO_LIMIT, PropertyTable::ioLimit),
           ioDevice("IOWriteIOPSMax", "IOWriteIOPSMax", 230,
-              "write operations per second on one device: DEVICE IOPS", PropertyTable::ioLimit),
+              "write operations per second on one device: DEVICE IOPS", IO_LIMIT, PropertyTable::ioLimit),
           ioDevice("IODeviceLatencyTargetSec", "IODeviceLatencyTargetUSec", 240,
               "IO latency target on one device: DEVICE TIME, e.g. /dev/vda 25ms",
-              PropertyTable::ioLatency),
+              "a time span such as 25ms", Values::parseTimespan),
           new Property("IOAccounting", "IOAccounting b", BOTH, false, 230, "io",
               "account block IO", bool())),
       group("delegation",
@@ -236,12 +240,12 @@ final class PropertyTable {
           new Property("UMask", "UMask u", SERVICE, true, 1, null,
               "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask)),
       group("resource limits",
-          resourceLimit("LimitNOFILE", false, "open files"),
-          resourceLimit("LimitNPROC", false, "processes of the user"),
-          resourceLimit("LimitCORE", true, "core dump size"),
-          resourceLimit("LimitFSIZE", true, "file size"),
-          resourceLimit("LimitMEMLOCK", true, "locked memory"),
-          resourceLimit("LimitSTACK", true, "stack size")),
+          resourceLimit("LimitNOFILE", RlimitKind.COUNT, "open files"),
+          resourceLimit("LimitNPROC", RlimitKind.COUNT, "processes of the user"),
+          resourceLimit("LimitCORE", RlimitKind.SIZE, "core dump size"),
+          resourceLimit("LimitFSIZE", RlimitKind.SIZE, "file size"),
+          resourceLimit("LimitMEMLOCK", RlimitKind.SIZE, "locked memory"),
+          resourceLimit("LimitSTACK", RlimitKind.SIZE, "stack size")),
       group("sandboxing",
           new Property("NoNewPrivileges", "NoNewPrivileges b", SERVICE, true, 187, null,
               "forbid gaining privileges through setuid binaries or file capabilities", bool()),
@@ -361,23 +365,37 @@ final class PropertyTable {
 
   private static List<Assignment> memoryLimit(String property, String value) {
     // An empty value resets: no protection for MemoryLow/MemoryMin, no limit for the others.
-    if (value.isBlank() && (property.endsWith("MemoryLow") || property.equals("MemoryMin"))) {
+    if (value.isEmpty() && (property.endsWith("MemoryLow") || property.equals("MemoryMin"))) {
       return List.of(new Assignment(property, "t", 0L));
     }
-    return scalableLimit(property, value, v -> Values.bytes(property, v));
+    // dbus-cgroup.c's bus_cgroup_set_memory refuses a zero MemoryMax or MemoryHigh (and their
+    // percentages), which would leave no memory at all; swap and protections may be zero.
+    boolean atLeastOne = property.endsWith("MemoryMax") || property.endsWith("MemoryHigh");
+    return scalableLimit(property, value, atLeastOne ? 1 : 0, v -> Values.bytes(property, v));
   }
 
-  /** A limit given as an absolute value, {@code N%} (sent as {@code …Scale}) or infinity. */
+  /**
+   * A limit given as an absolute value, {@code N%} (sent as {@code …Scale}) or infinity (exactly
+   * that word, or empty), of at least {@code minimum}.
+   */
   private static List<Assignment> scalableLimit(
-      String property, String value, ToLongFunction<String> absolute) {
-    if (value.isBlank() || value.trim().equals("infinity")) {
+      String property, String value, long minimum, ToLongFunction<String> absolute) {
+    if (value.isEmpty() || value.equals("infinity")) {
       return List.of(new Assignment(property, "t", Values.INFINITY));
     }
     BigDecimal percent = Values.percentOrNull(value);
     if (percent != null) {
-      return List.of(new Assignment(property + "Scale", "u", Values.scale(property, value, percent)));
+      int scale = Values.scale(property, value, percent);
+      if (Integer.toUnsignedLong(scale) < minimum) {
+        throw Values.invalid(property, value, "a percentage above 0%");
+      }
+      return List.of(new Assignment(property + "Scale", "u", scale));
     }
-    return List.of(new Assignment(property, "t", absolute.applyAsLong(value)));
+    long limit = absolute.applyAsLong(value);
+    if (Long.compareUnsigned(limit, minimum) < 0) {
+      throw Values.invalid(property, value, "at least " + minimum + ", or infinity");
+    }
+    return List.of(new Assignment(property, "t", limit));
   }
 
   private static Property cpuSet(String name, int since, String summary) {
@@ -386,57 +404,59 @@ final class PropertyTable {
         (property, value) -> List.of(new Assignment(property, "ay", Values.cpuSet(property, value))));
   }
 
-  /** The value part of a per-device IO setting, after the device path. */
-  private interface DeviceValue {
-    long parse(String property, String amount);
-  }
-
   /**
-   * A per-device IO setting, {@code DEVICE VALUE}, sent as {@code a(st)}. Each assignment adds a
-   * device, as in unit files; an empty value clears the list.
+   * A per-device IO setting, {@code DEVICE VALUE} split at the first space as systemd-run does,
+   * sent as {@code a(st)}. Each assignment adds a device, as in unit files; an empty value clears
+   * the list.
    */
   private static Property ioDevice(String name, String wireName, int since, String summary,
-      DeviceValue amount) {
+      String expected, Function<String, OptionalLong> amount) {
     return new Property(name, wireName + " a(st)", BOTH, false, since, "io", summary,
         (property, value) -> {
-          if (value.isBlank()) {
+          if (value.isEmpty()) {
             return List.of(new Assignment(wireName, "a(st)", List.of()));
           }
-          String[] parts = value.trim().split("\\s+", 2);
-          if (parts.length != 2 || !parts[0].startsWith("/")) {
-            throw Values.invalid(property, value, "an absolute device path and a value, e.g. /dev/vda 10M");
+          int space = value.indexOf(' ');
+          OptionalLong parsed = space < 0 ? OptionalLong.empty() : amount.apply(value.substring(space + 1));
+          if (!value.startsWith("/") || parsed.isEmpty()) {
+            throw Values.invalid(property, value, "an absolute device path, a space and " + expected);
           }
           return List.of(new Assignment(wireName, "a(st)",
-              List.of(List.of(parts[0], amount.parse(property, parts[1])))));
+              List.of(List.of(value.substring(0, space), parsed.getAsLong()))));
         });
   }
 
-  private static long ioDeviceWeight(String property, String amount) {
-    return Values.number(property, amount, 1, 10_000);
-  }
-
   /** Bandwidth and IOPS: base-1000 sizes, as systemd parses IO limits, or infinity. */
-  private static long ioLimit(String property, String amount) {
-    return amount.equals("infinity") ? Values.INFINITY : Values.size(property, amount, 1000);
+  private static OptionalLong ioLimit(String amount) {
+    return amount.equals("infinity") ? OptionalLong.of(Values.INFINITY) : Values.parseSize(amount, 1000);
   }
 
-  private static long ioLatency(String property, String amount) {
-    return Values.timespanUsec(property, amount);
-  }
-
-  /** {@code PATH [rwm]}: a device node or class ({@code char-pts}, {@code block-loop}). */
+  /**
+   * {@code PATH [rwm]}, split at the first space as systemd-run does. dbus-cgroup.c then wants
+   * a device node pattern without whitespace (valid_device_allow_pattern: char-CLASS, block-CLASS,
+   * or a normalized path under /dev/) and access letters out of r, w, m (none means all).
+   */
   private static List<Assignment> deviceAllow(String property, String value) {
-    if (value.isBlank()) {
+    if (value.isEmpty()) {
       return List.of(new Assignment(property, "a(ss)", List.of()));
     }
-    String[] parts = value.trim().split("\\s+", 2);
-    String access = parts.length == 2 ? parts[1] : "rwm";
-    if (!(parts[0].startsWith("/dev/") || parts[0].startsWith("char-") || parts[0].startsWith("block-"))
-        || !access.matches("r?w?m?") || access.isEmpty()) {
-      throw Values.invalid(property, value,
-          "a device node (/dev/...), char-CLASS or block-CLASS, then access r, w and/or m, e.g. /dev/null rw");
+    int space = value.indexOf(' ');
+    String path = space < 0 ? value : value.substring(0, space);
+    String access = space < 0 ? "" : value.substring(space + 1);
+    if (!isDevicePattern(path) || path.chars().anyMatch(Character::isWhitespace)
+        || !access.matches("[rwm]*")) {
+      throw Values.invalid(property, value, "a normalized device node path under /dev/, char-CLASS"
+          + " or block-CLASS, then optionally one space and access letters r, w, m, e.g. /dev/null rw");
     }
-    return List.of(new Assignment(property, "a(ss)", List.of(List.of(parts[0], access))));
+    return List.of(new Assignment(property, "a(ss)", List.of(List.of(path, access.isEmpty() ? "rwm" : access))));
+  }
+
+  private static boolean isDevicePattern(String path) {
+    if (path.startsWith("char-") || path.startsWith("block-")) {
+      return true;
+    }
+    boolean underDev = path.matches("/+(dev|run/+systemd/+inaccessible)(/.*)?");
+    return underDev && !path.endsWith("/") && Values.isNormalizedPath(path);
   }
 
   private static Property ipAccess(String name, String what) {
@@ -446,19 +466,19 @@ final class PropertyTable {
   }
 
   /**
-   * A cgroup name below the unit's own: one path component that systemd would not escape
-   * (cg_needs_escape), since it refuses those: no leading '_', not cgroup.* or CONTROLLER.*, not
-   * a cgroup v1 file name.
+   * A cgroup name below the unit's own, empty to reset. dbus-cgroup.c refuses names that
+   * cg_needs_escape: not a valid file name, a leading '_' or '.', cgroup.* or CONTROLLER.*, or a
+   * cgroup v1 file name.
    */
   private static List<Assignment> cgroupName(String property, String value) {
-    String name = value.trim();
-    if (!name.matches("[A-Za-z0-9@:-][A-Za-z0-9_.@:-]*") || name.equals(".") || name.equals("..")
-        || name.matches("(cgroup|cpu|cpuacct|cpuset|io|blkio|memory|devices|pids|bpf-[a-z-]+)\\..*")
-        || name.matches("tasks|notify_on_release|release_agent")) {
-      throw Values.invalid(property, value,
-          "a cgroup name such as init (no '/', no leading '_', not cgroup.* or CONTROLLER.*)");
+    boolean controllerFile = CONTROLLERS.stream().anyMatch(c -> value.startsWith(c + "."));
+    if (!value.isEmpty() && (!Values.isValidFilename(value) || value.startsWith("_")
+        || value.startsWith(".") || value.startsWith("cgroup.") || controllerFile
+        || List.of("tasks", "notify_on_release", "release_agent").contains(value))) {
+      throw Values.invalid(property, value, "a cgroup name such as init: a file name of at most"
+          + " 255 bytes, no leading '_' or '.', not cgroup.* or CONTROLLER.*");
     }
-    return List.of(new Assignment(property, "s", name));
+    return List.of(new Assignment(property, "s", value));
   }
 
   private static Property sandbox(String name, int since, String summary) {
@@ -550,36 +570,62 @@ final class PropertyTable {
   }
 
   /**
-   * {@code LimitX=soft:hard} or one value for both: counts, or sizes with K/M/G suffixes for the
-   * size limits, or infinity. systemd takes the hard limit as {@code LimitX} and the soft one as
-   * {@code LimitXSoft}.
+   * {@code LimitX=SOFT:HARD} or one value for both, as rlimit_parse reads it: each a count, a
+   * size or a time span by the limit's kind, or infinity. systemd takes the hard limit as
+   * {@code LimitX} and the soft one as {@code LimitXSoft}.
    */
-  private static Property resourceLimit(String name, boolean size, String what) {
+  private static Property resourceLimit(String name, RlimitKind kind, String what) {
     return new Property(name, name + " t + " + name + "Soft t", SERVICE, true, 1, null,
-        "resource limit on " + what + ": SOFT:HARD or one value for both, or infinity",
+        "resource limit on " + what + ": SOFT:HARD or one value for both, " + kind.expected
+            + ", or infinity",
         (property, value) -> {
-          String[] parts = value.trim().split(":", -1);
-          if (parts.length > 2 || value.isBlank()) {
-            throw Values.invalid(property, value, "LIMIT or SOFT:HARD, e.g. 1024:4096 or infinity");
+          String[] parts = value.split(":", -1);
+          OptionalLong soft = kind.parse(parts[0]);
+          OptionalLong hard = parts.length == 2 ? kind.parse(parts[1]) : soft;
+          if (parts.length > 2 || soft.isEmpty() || hard.isEmpty()) {
+            throw Values.invalid(property, value,
+                "LIMIT or SOFT:HARD, each " + kind.expected + " or infinity, e.g. 1024:4096");
           }
-          long soft = rlimit(property, parts[0], size);
-          long hard = parts.length == 2 ? rlimit(property, parts[1], size) : soft;
-          if (Long.compareUnsigned(soft, hard) > 0) {
+          if (Long.compareUnsigned(soft.getAsLong(), hard.getAsLong()) > 0) {
             throw Values.invalid(property, value, "a soft limit not above the hard limit");
           }
-          return List.of(new Assignment(property, "t", hard), new Assignment(property + "Soft", "t", soft));
+          return List.of(new Assignment(property, "t", hard.getAsLong()),
+              new Assignment(property + "Soft", "t", soft.getAsLong()));
         });
   }
 
-  private static long rlimit(String property, String value, boolean size) {
-    if (value.trim().equals("infinity")) {
-      return Values.INFINITY;
+  /** How rlimit_parse_one reads one limit; each kind takes infinity, and nothing at or above it. */
+  private enum RlimitKind {
+    COUNT("a count", Values::parseUnsigned),
+    SIZE("a size with K/M/G suffix", text -> Values.parseSize(text, 1024));
+
+    final String expected;
+    private final Function<String, OptionalLong> parser;
+
+    RlimitKind(String expected, Function<String, OptionalLong> parser) {
+      this.expected = expected;
+      this.parser = parser;
     }
-    return size ? Values.bytes(property, value) : Values.number(property, value, 0, Long.MAX_VALUE);
+
+    OptionalLong parse(String text) {
+      if (text.equals("infinity")) {
+        return OptionalLong.of(Values.INFINITY);
+      }
+      return parser.apply(text).stream().filter(n -> n != Values.INFINITY).findFirst();
+    }
   }
 
+  /**
+   * TasksMax: a count as safe_atou64 reads it, N% or infinity. systemd refuses zero and, as
+   * TasksMaxScale, 0% and 100% (bus_cgroup_set_tasks_max_scale takes 1 to UINT32_MAX - 1).
+   */
   private static List<Assignment> tasksMax(String property, String value) {
-    return scalableLimit(property, value, v -> Values.number(property, v, 1, Long.MAX_VALUE));
+    List<Assignment> limit = scalableLimit(property, value, 1,
+        v -> Values.unsigned(property, v, 0, Values.INFINITY));
+    if (limit.get(0).value().equals(-1) && limit.get(0).signature().equals("u")) {
+      throw Values.invalid(property, value, "a percentage above 0% and below 100%");
+    }
+    return limit;
   }
 
   private static List<Assignment> delegate(String property, String value) {
@@ -617,11 +663,17 @@ final class PropertyTable {
     return List.of(new Assignment(property, "s", value));
   }
 
+  /** NAME=VALUE words; dbus-execute.c refuses invalid names and a name set twice in one value. */
   private static List<Assignment> environment(String property, String value) {
     List<String> assignments = Values.words(property, value);
+    Set<String> names = new HashSet<>();
     for (String assignment : assignments) {
-      if (assignment.indexOf('=') <= 0) {
-        throw Values.invalid(property, value, "NAME=VALUE assignments; '" + assignment + "' is not one");
+      if (!EnvironmentVariables.isValidAssignment(assignment)) {
+        throw Values.invalid(property, value, "NAME=VALUE assignments, NAME of letters, digits and"
+            + " '_', not starting with a digit; '" + assignment + "' is not one");
+      }
+      if (!names.add(assignment.substring(0, assignment.indexOf('=')))) {
+        throw Values.invalid(property, value, "each variable once; '" + assignment + "' sets one again");
       }
     }
     return List.of(new Assignment(property, "as", List.copyOf(assignments)));

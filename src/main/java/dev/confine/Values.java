@@ -1,16 +1,19 @@
 package dev.confine;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,10 +25,18 @@ final class Values {
   /** {@code UINT64_MAX}: systemd's "infinity" / "unset" for 64-bit limits. */
   static final long INFINITY = -1L;
 
-  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGTPE]?)B?");
-  private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
+  /** parse_permyriad's N%, after whitespace that its safe_atoi skips; nothing may follow. */
+  private static final Pattern PERCENT = Pattern.compile("[ \t\n\r]*(\\d+(?:\\.\\d+)?)%");
   /** The size suffixes of base-1024 sizes, K = 2^10 on. */
   static final String SIZE_SUFFIXES = "KMGTPE";
+  /** parse_size's suffixes, largest first (E = base^6); B and none are a factor of one. */
+  private static final List<String> SIZE_TERMS = List.of("E", "P", "T", "G", "M", "K", "B", "");
+  /** What systemd's WHITESPACE skips. */
+  private static final String SYSTEMD_WHITESPACE = " \t\n\r";
+  private static final String DIGITS = "0123456789";
+  /** The longest file name (NAME_MAX), in bytes. */
+  private static final int NAME_MAX = 255;
+  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final Pattern CPU_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
   private static final int MAX_CPUS = 8192;
   private static final int AF_INET = 2;
@@ -62,23 +73,163 @@ final class Values {
         "invalid value for " + property + ": '" + value + "' (expected " + expected + ")");
   }
 
-  /** Bytes with an optional base-1024 suffix K, M, G, T, P, E; e.g. {@code 64M}, {@code 1.5G}. */
+  /** Bytes as systemd's parse_size reads them in base 1024: {@code 64M}, {@code 1.5G}, {@code 1G 512M}. */
   static long bytes(String property, String value) {
     return size(property, value, 1024);
   }
 
-  /** A size with an optional suffix K, M, G, T, P, E in the given base (1024, or 1000 for IO). */
+  /**
+   * A size as systemd's parse_size reads it in the given base (1024, or 1000 for IO), as the
+   * unsigned 64-bit value it sends (UINT64_MAX included, which systemd takes as infinity).
+   */
   static long size(String property, String value, int base) {
-    Matcher m = SIZE.matcher(value.trim());
-    if (!m.matches()) {
-      throw invalid(property, value, "a size such as 512M, 2G or 1048576");
+    OptionalLong size = parseSize(value, base);
+    if (size.isEmpty()) {
+      throw invalid(property, value, "a size such as 512M, 1.5G, 1G 512M or 1048576 (suffixes K, M, G, T, P, E"
+          + " of base " + base + ", or B)");
     }
-    int exponent = m.group(2).isEmpty() ? 0 : SIZE_SUFFIXES.indexOf(m.group(2)) + 1;
-    BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(base).pow(exponent));
-    if (bytes.compareTo(new BigDecimal(Long.MAX_VALUE)) > 0) {
-      throw invalid(property, value, "a size below 8E");
+    return size.getAsLong();
+  }
+
+  /**
+   * systemd's parse_size: a sum of terms NUMBER[.DIGITS][SUFFIX], each suffix smaller than the one
+   * before ({@code 1G 512M}, {@code 1G512M}); whitespace may come before a number and before a
+   * suffix, not after the last term. B is a factor of one, and a term without suffix must be the
+   * last. The fraction is computed in double and truncated, as systemd does. Empty when systemd
+   * refuses the text (also on overflow beyond UINT64_MAX); else the unsigned value's bits.
+   */
+  static OptionalLong parseSize(String text, int base) {
+    BigInteger total = BigInteger.ZERO;
+    int next = 0;
+    int firstAllowedTerm = 0;
+    do {
+      next = skip(text, next, SYSTEMD_WHITESPACE);
+      if (text.startsWith("+", next)) {
+        next++;
+      }
+      int digitsEnd = skip(text, next, DIGITS);
+      if (digitsEnd == next) {
+        return OptionalLong.empty(); // no number, or a negative one, which systemd refuses too
+      }
+      BigInteger whole = new BigInteger(text.substring(next, digitsEnd));
+      double fraction = 0;
+      next = digitsEnd;
+      if (text.startsWith(".", next)) {
+        next++;
+        int fractionEnd = skip(text, next, DIGITS);
+        if (fractionEnd > next) {
+          BigInteger digits = new BigInteger(text.substring(next, fractionEnd));
+          if (digits.compareTo(UINT64_MAX) > 0) {
+            return OptionalLong.empty();
+          }
+          fraction = new BigDecimal(digits).doubleValue();
+          for (; next < fractionEnd; next++) {
+            fraction /= 10;
+          }
+        }
+      }
+      next = skip(text, next, SYSTEMD_WHITESPACE);
+      int term = firstAllowedTerm;
+      while (term < SIZE_TERMS.size() && !text.startsWith(SIZE_TERMS.get(term), next)) {
+        term++;
+      }
+      if (term == SIZE_TERMS.size()) {
+        return OptionalLong.empty();
+      }
+      long factor = BigInteger.valueOf(base).pow(Math.max(0, SIZE_TERMS.size() - 2 - term)).longValueExact();
+      total = total.add(whole.multiply(BigInteger.valueOf(factor)))
+          .add(BigInteger.valueOf((long) (fraction * factor)));
+      if (total.compareTo(UINT64_MAX) > 0) {
+        return OptionalLong.empty();
+      }
+      next += SIZE_TERMS.get(term).length();
+      firstAllowedTerm = term + 1;
+    } while (next < text.length());
+    return OptionalLong.of(total.longValue());
+  }
+
+  /**
+   * systemd's safe_atou64: C's strtoull in base 0 (0x… hex, 0… octal, else decimal) after
+   * systemd's own 0b/0o prefixes; leading whitespace and a '+' allowed, a '-' only on zero. Empty
+   * when systemd refuses the text; else the unsigned value's bits.
+   */
+  static OptionalLong parseUnsigned(String text) {
+    int next = skip(text, 0, SYSTEMD_WHITESPACE);
+    int radix = 0;
+    if (text.regionMatches(true, next, "0b", 0, 2)) {
+      radix = 2;
+      next += 2;
+    } else if (text.regionMatches(true, next, "0o", 0, 2)) {
+      radix = 8;
+      next += 2;
     }
-    return bytes.longValue();
+    next = skip(text, next, SYSTEMD_WHITESPACE + "\u000b\f");
+    boolean negative = text.startsWith("-", next);
+    if (negative || text.startsWith("+", next)) {
+      next++;
+    }
+    if (radix == 0) {
+      boolean hex = text.regionMatches(true, next, "0x", 0, 2) && next + 2 < text.length()
+          && Character.digit(text.charAt(next + 2), 16) >= 0;
+      radix = hex ? 16 : text.startsWith("0", next) ? 8 : 10;
+      next += hex ? 2 : 0;
+    }
+    String digits = text.substring(next);
+    int base = radix;
+    if (digits.isEmpty() || !digits.chars().allMatch(c -> Character.digit(c, base) >= 0)) {
+      return OptionalLong.empty();
+    }
+    BigInteger value = new BigInteger(digits, radix);
+    if (value.compareTo(UINT64_MAX) > 0 || (negative && value.signum() != 0)) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(value.longValue());
+  }
+
+  /** An unsigned 64-bit integer as systemd's safe_atou64 reads it, within [min, max] (unsigned). */
+  static long unsigned(String property, String value, long min, long max) {
+    OptionalLong n = parseUnsigned(value);
+    if (n.isEmpty() || Long.compareUnsigned(n.getAsLong(), min) < 0
+        || Long.compareUnsigned(n.getAsLong(), max) > 0) {
+      throw invalid(property, value,
+          "an integer from " + Long.toUnsignedString(min) + " to " + Long.toUnsignedString(max));
+    }
+    return n.getAsLong();
+  }
+
+  /**
+   * systemd's path_is_normalized: an absolute or relative path without empty, "." or ".."
+   * components, each component at most 255 bytes, the whole below PATH_MAX (4096).
+   */
+  static boolean isNormalizedPath(String path) {
+    if (path.isEmpty() || utf8Length(path) >= 4096 || path.contains("//")) {
+      return false;
+    }
+    for (String component : path.split("/")) {
+      if (component.equals(".") || component.equals("..") || utf8Length(component) > NAME_MAX) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** systemd's filename_is_valid: one path component, not . or .., at most 255 bytes. */
+  static boolean isValidFilename(String name) {
+    return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+        && utf8Length(name) <= NAME_MAX;
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** The index of the first character at or after {@code from} that is not one of {@code chars}. */
+  private static int skip(String text, int from, String chars) {
+    int i = from;
+    while (i < text.length() && chars.indexOf(text.charAt(i)) >= 0) {
+      i++;
+    }
+    return i;
   }
 
   /**
@@ -170,7 +321,7 @@ final class Values {
 
   /** The number in {@code N%} (decimals allowed), or null when the value is not a percentage. */
   static BigDecimal percentOrNull(String value) {
-    Matcher m = PERCENT.matcher(value.trim());
+    Matcher m = PERCENT.matcher(value);
     return m.matches() ? new BigDecimal(m.group(1)) : null;
   }
 
@@ -224,9 +375,19 @@ final class Values {
    * bare number means seconds, as in unit files.
    */
   static long timespanUsec(String property, String value) {
+    OptionalLong usec = parseTimespan(value);
+    if (usec.isEmpty()) {
+      throw invalid(property, value, "a time span such as 90s, 500ms, 1h 30min or infinity,"
+          + " below about 584000 years");
+    }
+    return usec.getAsLong();
+  }
+
+  /** A time span in microseconds as {@link #timespanUsec}, or empty when systemd refuses it. */
+  static OptionalLong parseTimespan(String value) {
     String v = value.trim();
     if (v.equals("infinity")) {
-      return INFINITY;
+      return OptionalLong.of(INFINITY);
     }
     Matcher m = TIME_PART.matcher(v);
     BigDecimal total = BigDecimal.ZERO;
@@ -236,22 +397,19 @@ final class Values {
         end++;
       }
       if (!m.find(end) || m.start() != end || m.end() == end) {
-        throw invalid(property, value, "a time span such as 90s, 500ms, 1h 30min or infinity");
+        return OptionalLong.empty();
       }
       Long unit = m.group(2).isEmpty() ? Long.valueOf(1_000_000L) : TIME_UNITS_USEC.get(m.group(2));
       if (unit == null) {
-        throw invalid(property, value, "a time span; unknown unit '" + m.group(2) + "'");
+        return OptionalLong.empty();
       }
       total = total.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
       end = m.end();
     }
-    if (v.isEmpty()) {
-      throw invalid(property, value, "a time span such as 90s, 500ms, 1h 30min or infinity");
+    if (v.isEmpty() || total.compareTo(new BigDecimal(UINT64_MAX)) >= 0) {
+      return OptionalLong.empty();
     }
-    if (total.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw invalid(property, value, "a time span below about 292000 years, or infinity");
-    }
-    return total.longValue();
+    return OptionalLong.of(total.toBigInteger().longValue());
   }
 
   /** A signal by name ({@code SIGTERM}, {@code TERM}) or number, as its number. */

@@ -1,0 +1,152 @@
+package dev.confine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.confine.PropertyTable.Assignment;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * confine's offline verdicts next to systemd 257's on the same {@code -p NAME=VALUE} inputs:
+ * accepted rows give what goes on the wire ({@code NAME SIGNATURE VALUE}, several joined by
+ * "; "), refused rows a part of confine's message. Each group names the systemd function whose
+ * verdict it is. {@link SystemdRefusalsVmTest} runs every row through systemd-run in the test VM.
+ */
+class SystemdRefusalsTest {
+
+  /** A row: the property, its value, and systemd's verdict as described above. */
+  record Row(String property, String value, String verdict) {
+    boolean accepted() {
+      return !verdict.startsWith("refused");
+    }
+
+    @Override
+    public String toString() {
+      return property + "=" + value;
+    }
+  }
+
+  /** Columns split by " | "; a value in double quotes keeps its spaces. */
+  static final String ROWS = """
+      # parse_size (bus_append_parse_size), base 1024: terms with shrinking suffixes, whitespace
+      # before a number or a suffix, none after the last; UINT64_MAX is infinity.
+      MemoryMax | 64M | MemoryMax t 67108864
+      MemoryMax | 64MB | refused: a size such as
+      MemoryMax | 64m | refused: a size such as
+      MemoryMax | 1G 512M | MemoryMax t 1610612736
+      MemoryMax | 1G512M | MemoryMax t 1610612736
+      MemoryMax | 512M 1G | refused: a size such as
+      MemoryMax | 1.5G | MemoryMax t 1610612736
+      MemoryMax | 10.M | MemoryMax t 10485760
+      MemoryMax | 1K 1B | MemoryMax t 1025
+      MemoryMax | " 64M" | MemoryMax t 67108864
+      MemoryMax | "64M " | refused: a size such as
+      MemoryMax | 1X | refused: a size such as
+      MemoryMax | -1 | refused: a size such as
+      MemoryMax | 18446744073709551615 | MemoryMax t 18446744073709551615
+      MemoryMax | 18446744073709551616 | refused: a size such as
+      MemoryMax | 16E | refused: a size such as
+      MemoryMax | Infinity | refused: a size such as
+      MemoryMax | infinity | MemoryMax t 18446744073709551615
+      MemoryHigh | "" | MemoryHigh t 18446744073709551615
+      MemorySwapMax | 1B | MemorySwapMax t 1
+      MemoryLow | 18446744073709551615 | MemoryLow t 18446744073709551615
+      IOReadBandwidthMax | /dev/vda 1M 500K | IOReadBandwidthMax a(st) [[/dev/vda, 1500000]]
+      IOReadBandwidthMax | /dev/vda 10MB | refused: a base-1000 size
+      IOWriteBandwidthMax | /dev/vda 18446744073709551615 | IOWriteBandwidthMax a(st) [[/dev/vda, 18446744073709551615]]
+      # bus_cgroup_set_memory and its _scale (dbus-cgroup.c): MemoryMax and MemoryHigh at least 1.
+      MemoryMax | 0 | refused: at least 1
+      MemoryMax | 0% | refused: above 0%
+      MemorySwapMax | 0 | MemorySwapMax t 0
+      MemoryLow | 0% | MemoryLowScale u 0
+      # safe_atou64 (bus_append_safe_atou64): base 0, so 0x hex and 0 octal; no suffixes.
+      TasksMax | 0x10 | TasksMax t 16
+      TasksMax | 010 | TasksMax t 8
+      TasksMax | 1K | refused: an integer
+      TasksMax | 18446744073709551615 | TasksMax t 18446744073709551615
+      # bus_cgroup_set_tasks_max and _scale (dbus-cgroup.c): at least 1, a scale below 100%.
+      TasksMax | 0 | refused: at least 1
+      TasksMax | 100% | refused: below 100%
+      # rlimit_parse (bus_append_execute_property): SOFT:HARD, each counted by safe_atou64 or
+      # sized by parse_size, below RLIM_INFINITY unless spelled infinity.
+      LimitNOFILE | : | refused: LIMIT or SOFT:HARD
+      LimitNOFILE | 1024: | refused: LIMIT or SOFT:HARD
+      LimitNOFILE | :1024 | refused: LIMIT or SOFT:HARD
+      LimitNOFILE | 1:2:3 | refused: LIMIT or SOFT:HARD
+      LimitNOFILE | 4096:1024 | refused: soft limit not above
+      LimitNOFILE | 0x400 | LimitNOFILE t 1024; LimitNOFILESoft t 1024
+      LimitNOFILE | 1024:infinity | LimitNOFILE t 18446744073709551615; LimitNOFILESoft t 1024
+      LimitNOFILE | 18446744073709551615 | refused: LIMIT or SOFT:HARD
+      LimitCORE | 1G 512M | LimitCORE t 1610612736; LimitCORESoft t 1610612736
+      LimitCORE | 64MB | refused: LIMIT or SOFT:HARD
+      # DeviceAllow (bus_cgroup_set_transient_property): valid_device_allow_pattern, no
+      # whitespace in the path, access letters out of rwm; systemd-run splits at the first space.
+      DeviceAllow | /dev/null rw | DeviceAllow a(ss) [[/dev/null, rw]]
+      DeviceAllow | /dev/null | DeviceAllow a(ss) [[/dev/null, rwm]]
+      DeviceAllow | char-pts rw | DeviceAllow a(ss) [[char-pts, rw]]
+      DeviceAllow | block-loop r | DeviceAllow a(ss) [[block-loop, r]]
+      DeviceAllow | /dev/../etc/passwd r | refused: normalized device node path
+      DeviceAllow | /dev/./null r | refused: normalized device node path
+      DeviceAllow | //dev/null r | refused: normalized device node path
+      DeviceAllow | /dev/ r | refused: normalized device node path
+      DeviceAllow | /etc/passwd r | refused: normalized device node path
+      DeviceAllow | /dev/null x | refused: normalized device node path
+      DeviceAllow | "/dev/null  rw" | refused: normalized device node path
+      # DelegateSubgroup (bus_cgroup_set_transient_property): cg_needs_escape, filename_is_valid.
+      DelegateSubgroup | init | DelegateSubgroup s init
+      DelegateSubgroup | "a b" | DelegateSubgroup s a b
+      DelegateSubgroup | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | refused: at most 255 bytes
+      DelegateSubgroup | .hidden | refused: a cgroup name
+      DelegateSubgroup | cpu.x | refused: a cgroup name
+      # Environment (bus_exec_context_set_transient_property): strv_env_is_valid, so
+      # env_assignment_is_valid and no name twice.
+      Environment | 1FOO=bar | refused: '1FOO=bar' is not one
+      Environment | FOO-BAR=1 | refused: 'FOO-BAR=1' is not one
+      Environment | =x | refused: '=x' is not one
+      Environment | A=1 A=2 | refused: sets one again
+      Environment | "_A1='x y' B=" | Environment as [_A1=x y, B=]
+      """;
+
+  static List<Row> rows() {
+    return ROWS.lines().filter(line -> !line.isBlank() && !line.trim().startsWith("#"))
+        .map(line -> line.trim().split(" \\| ", 3))
+        .map(fields -> new Row(fields[0], unquoted(fields[1]), fields[2]))
+        .toList();
+  }
+
+  private static String unquoted(String value) {
+    return value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+  }
+
+  /** What confine sends for a value, in the rows' notation. */
+  static String wire(List<Assignment> assignments) {
+    return assignments.stream()
+        .map(a -> a.name() + " " + a.signature() + " " + WireValues.text(a.value(), a.signature()))
+        .collect(Collectors.joining("; "));
+  }
+
+  /** The unit type a row is tried on: a scope when scopes take the property, else a service. */
+  static UnitType typeFor(Row row) {
+    return PropertyTable.require(row.property()).types().contains(UnitType.SCOPE)
+        ? UnitType.SCOPE : UnitType.SERVICE;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void confineGivesSystemdsVerdict(Row row) {
+    if (row.accepted()) {
+      assertEquals(row.verdict(), wire(PropertyTable.parseAssignment(row.property(), row.value(), typeFor(row))));
+      return;
+    }
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(row.property(), row.value(), typeFor(row)));
+    String expected = row.verdict().substring("refused: ".length());
+    assertTrue(e.getMessage().startsWith("invalid value for " + row.property() + ": '" + row.value() + "' (expected "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+}
