@@ -98,6 +98,33 @@ final class PropertyTable {
           new Property("CollectMode", "CollectMode s", BOTH, false, 236, null,
               "inactive | inactive-or-failed: when the stopped unit is unloaded",
               words("inactive", "inactive-or-failed"))),
+      group("dependencies",
+          dependency("After", 1, "units this one starts after, when both start"),
+          dependency("Before", 1, "units this one starts before, when both start"),
+          dependency("Wants", 1, "units started along with this one; their failure does not matter"),
+          dependency("Requires", 1, "units started along; if one fails to start, this one fails"),
+          dependency("Requisite", 1, "units that must already be active, or this one fails"),
+          dependency("BindsTo", 1, "like Requires, and this unit stops when one of them stops"),
+          dependency("PartOf", 1, "units whose stop and restart reach this one too"),
+          dependency("Upholds", 249, "units started again whenever they stop while this one runs"),
+          dependency("Conflicts", 1, "units stopped when this one starts, and the other way round"),
+          dependency("OnFailure", 1, "units started when this one fails"),
+          dependency("OnSuccess", 249, "units started when this one ends successfully"),
+          dependency("PropagatesReloadTo", 1, "units reloaded when this one is"),
+          dependency("ReloadPropagatedFrom", 1, "units whose reload reloads this one"),
+          dependency("PropagatesStopTo", 249, "units stopped when this one stops"),
+          dependency("StopPropagatedFrom", 249, "units whose stop stops this one"),
+          dependency("JoinsNamespaceOf", 1, "units whose /tmp and network namespaces this one shares"),
+          new Property("DefaultDependencies", "DefaultDependencies b", BOTH, true, 1, null,
+              "add the usual dependencies on basic.target and shutdown.target (default yes)", bool()),
+          new Property("Documentation", "Documentation as", BOTH, true, 1, null,
+              "documentation URLs: http://, https://, file:, info: or man:",
+              PropertyTable::documentation),
+          new Property("JobTimeoutSec", "JobTimeoutUSec t", BOTH, true, 1, null,
+              "time the start job may take before it is cancelled", timespan("JobTimeoutUSec")),
+          new Property("JobRunningTimeoutSec", "JobRunningTimeoutUSec t", BOTH, true, 1, null,
+              "time the start job may run, once running, before it is cancelled",
+              timespan("JobRunningTimeoutUSec"))),
       group("memory",
           memory("MemoryMax", 231, "hard memory limit; above it the OOM killer acts"),
           memory("MemoryHigh", 231, "memory throttling limit; above it reclaim is forced"),
@@ -182,6 +209,12 @@ final class PropertyTable {
               words("control-group", "mixed", "process", "none")),
           new Property("KillSignal", "KillSignal i", BOTH, false, 1, null,
               "signal sent to stop the unit (default SIGTERM)", signal()),
+          new Property("FinalKillSignal", "FinalKillSignal i", BOTH, false, 240, null,
+              "signal for what survives the stop timeout (default SIGKILL)", signal()),
+          new Property("RestartKillSignal", "RestartKillSignal i", BOTH, false, 244, null,
+              "signal sent to stop the unit for a restart (default: KillSignal)", signal()),
+          new Property("WatchdogSignal", "WatchdogSignal i", BOTH, false, 240, null,
+              "signal sent when the watchdog fires (default SIGABRT)", signal()),
           new Property("SendSIGHUP", "SendSIGHUP b", BOTH, false, 207, null,
               "also send SIGHUP when stopping", bool()),
           new Property("SendSIGKILL", "SendSIGKILL b", BOTH, false, 1, null,
@@ -190,6 +223,26 @@ final class PropertyTable {
               "stop the unit after this long", timespan("RuntimeMaxUSec")),
           new Property("TimeoutStopSec", "TimeoutStopUSec t", BOTH, false, 1, null,
               "time allowed for stopping before SIGKILL", timespan("TimeoutStopUSec")),
+          new Property("RuntimeRandomizedExtraSec", "RuntimeRandomizedExtraUSec t", BOTH, false, 250,
+              null, "random extra time, up to this long, added to RuntimeMaxSec",
+              timespan("RuntimeRandomizedExtraUSec")),
+          new Property("TimeoutStartSec", "TimeoutStartUSec t", SERVICE, true, 1, null,
+              "time allowed for starting", timespan("TimeoutStartUSec")),
+          new Property("TimeoutSec", "TimeoutStartUSec t + TimeoutStopUSec t", SERVICE, true, 1,
+              null, "TimeoutStartSec and TimeoutStopSec at once",
+              (property, value) -> List.of(
+                  new Assignment("TimeoutStartUSec", "t", Values.timespanUsec(property, value)),
+                  new Assignment("TimeoutStopUSec", "t", Values.timespanUsec(property, value)))),
+          new Property("TimeoutAbortSec", "TimeoutAbortUSec t", SERVICE, true, 247, null,
+              "time allowed for stopping after the watchdog fired", timespan("TimeoutAbortUSec")),
+          new Property("TimeoutStartFailureMode", "TimeoutStartFailureMode s", SERVICE, true, 246,
+              null, "terminate | abort | kill: how a start that timed out ends",
+              words("terminate", "abort", "kill")),
+          new Property("TimeoutStopFailureMode", "TimeoutStopFailureMode s", SERVICE, true, 246,
+              null, "terminate | abort | kill: how a stop that timed out ends",
+              words("terminate", "abort", "kill")),
+          new Property("WatchdogSec", "WatchdogUSec t", SERVICE, true, 1, null,
+              "time within which the service must report WATCHDOG=1", timespan("WatchdogUSec")),
           new Property("Restart", "Restart s", SERVICE, true, 236, null,
               "no | on-success | on-failure | on-abnormal | on-watchdog | on-abort | always: when"
                   + " systemd starts the service again after it ended",
@@ -197,13 +250,29 @@ final class PropertyTable {
                   "always")),
           new Property("RestartSec", "RestartUSec t", SERVICE, true, 236, null,
               "time to wait before a restart (default 100ms)", timespan("RestartUSec")),
+          new Property("RestartSteps", "RestartSteps u", SERVICE, true, 254, null,
+              "restarts over which the wait grows from RestartSec to RestartMaxDelaySec",
+              unsignedInt()),
+          new Property("RestartMaxDelaySec", "RestartMaxDelayUSec t", SERVICE, true, 254, null,
+              "longest wait before a restart, reached after RestartSteps",
+              timespan("RestartMaxDelayUSec")),
+          new Property("RestartMode", "RestartMode s", SERVICE, true, 254, null,
+              "normal | direct | debug (257): whether a restart passes through failed",
+              words("normal", "direct", "debug")),
+          new Property("ExitType", "ExitType s", SERVICE, true, 250, null,
+              "main | cgroup: whether the service ends with its main process or its last one",
+              words("main", "cgroup")),
+          new Property("NotifyAccess", "NotifyAccess s", SERVICE, true, 1, null,
+              "none | main | exec | all: which processes may send sd_notify messages",
+              words("none", "main", "exec", "all")),
+          new Property("ReloadSignal", "ReloadSignal i", SERVICE, true, 253, null,
+              "signal that asks a Type=notify-reload service to reload (default SIGHUP)", signal()),
           new Property("StartLimitIntervalSec", "StartLimitIntervalUSec t", SERVICE, true, 236,
               null, "window of the start rate limit (default 10s); 0 turns the limit off",
               timespan("StartLimitIntervalUSec")),
           new Property("StartLimitBurst", "StartLimitBurst u", SERVICE, true, 236, null,
               "starts allowed within StartLimitIntervalSec before the unit fails (default 5)",
-              (property, value) -> List.of(new Assignment(property, "u",
-                  (int) Values.number(property, value.trim(), 0, Integer.MAX_VALUE)))),
+              unsignedInt()),
           new Property("OOMPolicy", "OOMPolicy s", BOTH, true, 243, null,
               "continue | stop | kill: what to do when the kernel OOM killer kills a process",
               words("continue", "stop", "kill")).scopesSince(253),
@@ -237,15 +306,96 @@ final class PropertyTable {
               "working directory: an absolute path or ~", PropertyTable::workingDirectory),
           new Property("Environment", "Environment as", SERVICE, true, 1, null,
               "environment assignments NAME=VALUE ...", PropertyTable::environment),
+          new Property("EnvironmentFile", "EnvironmentFiles a(sb)", SERVICE, true, 1, null,
+              "file of NAME=VALUE lines to read at start; -PATH: ignore a missing file",
+              PropertyTable::environmentFile),
+          new Property("PassEnvironment", "PassEnvironment as", SERVICE, true, 228, null,
+              "names of the manager's variables to pass on", PropertyTable::passEnvironment),
+          new Property("UnsetEnvironment", "UnsetEnvironment as", SERVICE, true, 235, null,
+              "variables (NAME, or exactly NAME=VALUE) to remove from the environment",
+              PropertyTable::unsetEnvironment),
           new Property("UMask", "UMask u", SERVICE, true, 1, null,
               "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask)),
+      group("logging and stdio",
+          new Property("StandardInput", "StandardInput s | StandardInputFile s"
+                  + " | StandardInputFileDescriptorName s", SERVICE, true, 1, null,
+              "null | tty | tty-force | tty-fail | data | socket | file:PATH | fd:NAME",
+              stdio("null", "tty", "tty-force", "tty-fail", "data", "socket")),
+          stdout("StandardOutput"),
+          stdout("StandardError"),
+          new Property("TTYPath", "TTYPath s", SERVICE, true, 1, null,
+              "terminal for StandardInput=tty and friends (default /dev/console)",
+              PropertyTable::absolutePath),
+          new Property("SyslogIdentifier", "SyslogIdentifier s", SERVICE, true, 1, null,
+              "name the journal shows for the service's output (default: the process name)", string()),
+          new Property("SyslogLevel", "SyslogLevel i", SERVICE, true, 1, null,
+              "default log level of the output: emerg, alert, crit, err, warning, notice, info,"
+                  + " debug or 0-7", logLevel()),
+          new Property("SyslogFacility", "SyslogFacility i", SERVICE, true, 1, null,
+              "syslog facility of the output: kern, user, daemon, local0-local7 …",
+              PropertyTable::syslogFacility),
+          new Property("SyslogLevelPrefix", "SyslogLevelPrefix b", SERVICE, true, 1, null,
+              "read <N> level prefixes from output lines (default yes)", bool()),
+          new Property("LogLevelMax", "LogLevelMax i", SERVICE, true, 236, null,
+              "drop log messages above this level: emerg … debug or 0-7", logLevel()),
+          new Property("LogRateLimitIntervalSec", "LogRateLimitIntervalUSec t", SERVICE, true, 240,
+              null, "window of the journal's rate limit for the service",
+              timespan("LogRateLimitIntervalUSec")),
+          new Property("LogRateLimitBurst", "LogRateLimitBurst u", SERVICE, true, 240, null,
+              "messages allowed within LogRateLimitIntervalSec", unsignedInt())),
+      group("scheduling",
+          new Property("CPUSchedulingPolicy", "CPUSchedulingPolicy i", SERVICE, true, 1, null,
+              "other | batch | idle | fifo | rr: the CPU scheduling policy",
+              named(Map.of("other", 0, "fifo", 1, "rr", 2, "batch", 3, "idle", 5))),
+          new Property("CPUSchedulingPriority", "CPUSchedulingPriority i", SERVICE, true, 1, null,
+              "realtime priority 1-99 for fifo and rr (0 for the others)",
+              signedInRange(0, 99)),
+          new Property("CPUSchedulingResetOnFork", "CPUSchedulingResetOnFork b", SERVICE, true, 1,
+              null, "children do not inherit realtime scheduling", bool()),
+          new Property("IOSchedulingClass", "IOSchedulingClass i", SERVICE, true, 1, null,
+              "none | realtime | best-effort | idle: the IO scheduling class",
+              named(Map.of("none", 0, "realtime", 1, "best-effort", 2, "idle", 3))),
+          new Property("IOSchedulingPriority", "IOSchedulingPriority i", SERVICE, true, 1, null,
+              "IO priority 0 (highest) to 7 within the class", signedInRange(0, 7)),
+          new Property("CPUAffinity", "CPUAffinity ay | CPUAffinityFromNUMA b", SERVICE, true, 1,
+              null, "CPUs the processes may run on, e.g. 0-3,6, or numa (245: the NUMA nodes' CPUs)",
+              (property, value) -> List.of(value.equals("numa")
+                  ? new Assignment("CPUAffinityFromNUMA", "b", true)
+                  : new Assignment(property, "ay", Values.cpuSet(property, value)))),
+          new Property("OOMScoreAdjust", "OOMScoreAdjust i", SERVICE, true, 1, null,
+              "-1000 (never) to 1000 (first): how eagerly the OOM killer picks the processes",
+              signedInRange(-1000, 1000))),
       group("resource limits",
           resourceLimit("LimitNOFILE", RlimitKind.COUNT, "open files"),
           resourceLimit("LimitNPROC", RlimitKind.COUNT, "processes of the user"),
           resourceLimit("LimitCORE", RlimitKind.SIZE, "core dump size"),
           resourceLimit("LimitFSIZE", RlimitKind.SIZE, "file size"),
           resourceLimit("LimitMEMLOCK", RlimitKind.SIZE, "locked memory"),
-          resourceLimit("LimitSTACK", RlimitKind.SIZE, "stack size")),
+          resourceLimit("LimitSTACK", RlimitKind.SIZE, "stack size"),
+          resourceLimit("LimitAS", RlimitKind.SIZE, "address space size"),
+          resourceLimit("LimitRSS", RlimitKind.SIZE, "resident set size (not enforced by Linux)"),
+          resourceLimit("LimitDATA", RlimitKind.SIZE, "data segment size"),
+          resourceLimit("LimitMSGQUEUE", RlimitKind.SIZE, "bytes in POSIX message queues"),
+          resourceLimit("LimitLOCKS", RlimitKind.COUNT, "file locks (not enforced by Linux)"),
+          resourceLimit("LimitSIGPENDING", RlimitKind.COUNT, "queued signals"),
+          resourceLimit("LimitRTPRIO", RlimitKind.COUNT, "realtime priority"),
+          resourceLimit("LimitCPU", RlimitKind.SECONDS, "CPU time"),
+          resourceLimit("LimitRTTIME", RlimitKind.MICROSECONDS, "realtime CPU time without a blocking call"),
+          resourceLimit("LimitNICE", RlimitKind.NICE, "nice level")),
+      group("directories",
+          directory("RuntimeDirectory", 211, "under /run (or $XDG_RUNTIME_DIR), removed at stop"),
+          directory("StateDirectory", 235, "under /var/lib (or ~/.local/state)"),
+          directory("CacheDirectory", 235, "under /var/cache (or ~/.cache)"),
+          directory("LogsDirectory", 235, "under /var/log (or ~/.local/state/log)"),
+          directory("ConfigurationDirectory", 235, "under /etc (or ~/.config)"),
+          directoryMode("RuntimeDirectoryMode", 211),
+          directoryMode("StateDirectoryMode", 235),
+          directoryMode("CacheDirectoryMode", 235),
+          directoryMode("LogsDirectoryMode", 235),
+          directoryMode("ConfigurationDirectoryMode", 235),
+          new Property("RuntimeDirectoryPreserve", "RuntimeDirectoryPreserve s", SERVICE, true, 235,
+              null, "no | yes | restart: keep RuntimeDirectory after the service stops",
+              PropertyTable::runtimeDirectoryPreserve)),
       group("sandboxing",
           new Property("NoNewPrivileges", "NoNewPrivileges b", SERVICE, true, 187, null,
               "forbid gaining privileges through setuid binaries or file capabilities", bool()),
@@ -594,25 +744,47 @@ final class PropertyTable {
         });
   }
 
-  /** How rlimit_parse_one reads one limit; each kind takes infinity, and nothing at or above it. */
+  /** How rlimit_parse_one reads one limit; none takes a value at or above infinity. */
   private enum RlimitKind {
-    COUNT("a count", Values::parseUnsigned),
-    SIZE("a size with K/M/G suffix", text -> Values.parseSize(text, 1024));
+    COUNT("a count", true, Values::parseUnsigned),
+    SIZE("a size with K/M/G suffix", true, text -> Values.parseSize(text, 1024)),
+    /** Whole seconds, rounded up, from a time span that counts bare numbers as seconds. */
+    SECONDS("a time span such as 1h or 90 (seconds)", true,
+        text -> Values.parseTimespan(text, 1_000_000).stream()
+            .map(usec -> usec == Values.INFINITY ? usec : Long.divideUnsigned(usec + 999_999, 1_000_000))
+            .findFirst()),
+    MICROSECONDS("a time span such as 500ms or 1000 (microseconds)", true,
+        text -> Values.parseTimespan(text, 1)),
+    /** rlimit_parse_nice: +N and -N are nice levels (20 - N, 20 + N), a bare number the raw 0-40. */
+    NICE("a nice level such as -5 or +10, or the raw limit 0-40", false, PropertyTable::rlimitNice);
 
     final String expected;
+    private final boolean takesInfinity;
     private final Function<String, OptionalLong> parser;
 
-    RlimitKind(String expected, Function<String, OptionalLong> parser) {
+    RlimitKind(String expected, boolean takesInfinity, Function<String, OptionalLong> parser) {
       this.expected = expected;
+      this.takesInfinity = takesInfinity;
       this.parser = parser;
     }
 
     OptionalLong parse(String text) {
-      if (text.equals("infinity")) {
+      if (takesInfinity && text.equals("infinity")) {
         return OptionalLong.of(Values.INFINITY);
       }
       return parser.apply(text).stream().filter(n -> n != Values.INFINITY).findFirst();
     }
+  }
+
+  private static OptionalLong rlimitNice(String text) {
+    boolean signed = text.startsWith("+") || text.startsWith("-");
+    OptionalLong n = Values.parseUnsigned(signed ? text.substring(1) : text);
+    long most = text.startsWith("+") ? 19 : text.startsWith("-") ? 20 : 40;
+    if (n.isEmpty() || Long.compareUnsigned(n.getAsLong(), most) > 0) {
+      return OptionalLong.empty();
+    }
+    long level = n.getAsLong();
+    return OptionalLong.of(text.startsWith("+") ? 20 - level : signed ? 20 + level : level);
   }
 
   /**
@@ -700,5 +872,196 @@ final class PropertyTable {
   private static Parser timespan(String wireName) {
     return (property, value) ->
         List.of(new Assignment(wireName, "t", Values.timespanUsec(property, value)));
+  }
+
+  /**
+   * A dependency list: unit names, as dbus-unit.c wants them (unit_name_is_valid, no templates);
+   * each assignment adds to the list.
+   */
+  private static Property dependency(String name, int since, String summary) {
+    return new Property(name, name + " as", BOTH, true, since, null, summary + "; unit names",
+        (property, value) -> {
+          List<String> units = Values.words(property, value);
+          for (String unit : units) {
+            if (!Values.isUnitName(unit)) {
+              throw Values.invalid(property, value, "unit names such as network.target; '" + unit
+                  + "' is not one");
+            }
+          }
+          return List.of(new Assignment(property, "as", units));
+        });
+  }
+
+  /** URLs as dbus-unit.c's documentation_url_is_valid takes them. */
+  private static List<Assignment> documentation(String property, String value) {
+    List<String> urls = Values.words(property, value);
+    for (String url : urls) {
+      if (!url.matches("(https?://|file:/|info:|man:)\\p{ASCII}+") || url.endsWith("://")) {
+        throw Values.invalid(property, value, "URLs starting with http://, https://, file:/, info:"
+            + " or man:; '" + url + "' is not one");
+      }
+    }
+    return List.of(new Assignment(property, "as", urls));
+  }
+
+  /** An unsigned 32-bit count as systemd's safe_atou reads it. */
+  private static Parser unsignedInt() {
+    return (property, value) ->
+        List.of(new Assignment(property, "u", (int) Values.unsigned(property, value, 0, 0xFFFF_FFFFL)));
+  }
+
+  /** StandardOutput and StandardError: a word, or a file, append, truncate or fd: form. */
+  private static Property stdout(String name) {
+    return new Property(name, name + " s | " + name + "File s | " + name + "FileToAppend s | "
+            + name + "FileToTruncate s | " + name + "FileDescriptorName s", SERVICE, true, 1, null,
+        "inherit | null | tty | journal | kmsg | journal+console | kmsg+console | socket"
+            + " | file:PATH | append:PATH (240) | truncate:PATH (248) | fd:NAME",
+        stdio("inherit", "null", "tty", "journal", "kmsg", "journal+console", "kmsg+console",
+            "socket"));
+  }
+
+  /**
+   * A standard stream: one of the words, or PATH or NAME after a prefix that systemd-run turns
+   * into its own property (file: → …File, append: → …FileToAppend, truncate: → …FileToTruncate,
+   * fd: → …FileDescriptorName). Output streams take all prefixes, StandardInput file: and fd:.
+   */
+  private static Parser stdio(String... words) {
+    return (property, value) -> {
+      boolean output = !property.equals("StandardInput");
+      Map<String, String> prefixes = output
+          ? Map.of("file:", "File", "append:", "FileToAppend", "truncate:", "FileToTruncate",
+              "fd:", "FileDescriptorName")
+          : Map.of("file:", "File", "fd:", "FileDescriptorName");
+      for (Map.Entry<String, String> prefix : prefixes.entrySet()) {
+        if (value.startsWith(prefix.getKey())) {
+          String target = value.substring(prefix.getKey().length());
+          boolean valid = prefix.getKey().equals("fd:") ? Values.isFdName(target)
+              : target.startsWith("/") && Values.isNormalizedPath(target);
+          if (!valid) {
+            throw Values.invalid(property, value, prefix.getKey().equals("fd:")
+                ? "fd:NAME with a file descriptor name" : prefix.getKey() + "PATH with an absolute, normalized path");
+          }
+          return List.of(new Assignment(property + prefix.getValue(), "s", target));
+        }
+      }
+      return List.of(new Assignment(property, "s", Values.oneOf(property, value, List.of(words))));
+    };
+  }
+
+  private static List<Assignment> absolutePath(String property, String value) {
+    if (!value.startsWith("/") || !Values.isNormalizedPath(value)) {
+      throw Values.invalid(property, value, "an absolute, normalized path");
+    }
+    return List.of(new Assignment(property, "s", value));
+  }
+
+  /** A log level by name or number, as log_level_from_string reads it. */
+  private static Parser logLevel() {
+    return named(Map.of("emerg", 0, "alert", 1, "crit", 2, "err", 3, "warning", 4, "notice", 5,
+        "info", 6, "debug", 7));
+  }
+
+  private static List<Assignment> syslogFacility(String property, String value) {
+    List<String> names = List.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+        "uucp", "cron", "authpriv", "ftp");
+    int index = names.indexOf(value);
+    if (index < 0 && value.matches("local[0-7]")) {
+      index = 16 + value.charAt(5) - '0';
+    }
+    if (index < 0) {
+      throw Values.invalid(property, value, "a facility: " + String.join(", ", names) + " or local0-local7");
+    }
+    return List.of(new Assignment(property, "i", index));
+  }
+
+  /**
+   * A name of the map, or its number, as systemd's string tables with a numeric fallback read it;
+   * numbers must be among the map's values.
+   */
+  private static Parser named(Map<String, Integer> numbers) {
+    return (property, value) -> {
+      Integer number = numbers.get(value);
+      if (number == null) {
+        OptionalLong n = Values.parseUnsigned(value);
+        if (n.isPresent() && numbers.containsValue((int) n.getAsLong()) && n.getAsLong() < 1000) {
+          number = (int) n.getAsLong();
+        }
+      }
+      if (number == null) {
+        throw Values.invalid(property, value, "one of " + numbers.keySet().stream().sorted(
+            Comparator.comparing(numbers::get)).collect(Collectors.joining(", ")) + ", or its number");
+      }
+      return List.of(new Assignment(property, "i", number));
+    };
+  }
+
+  /** A signed integer within [min, max], as systemd's safe_atoi and the manager's range check. */
+  private static Parser signedInRange(int min, int max) {
+    return (property, value) ->
+        List.of(new Assignment(property, "i", (int) Values.number(property, value, min, max)));
+  }
+
+  /** EnvironmentFile: an absolute path, '-' first to ignore a missing file. */
+  private static List<Assignment> environmentFile(String property, String value) {
+    boolean optional = value.startsWith("-");
+    String path = optional ? value.substring(1) : value;
+    if (!path.startsWith("/") || !Values.isNormalizedPath(path)) {
+      throw Values.invalid(property, value, "an absolute, normalized path, - first to ignore a missing file");
+    }
+    return List.of(new Assignment("EnvironmentFiles", "a(sb)", List.of(List.of(path, optional))));
+  }
+
+  /** Variable names, each once (strv_env_name_is_valid). */
+  private static List<Assignment> passEnvironment(String property, String value) {
+    List<String> names = Values.words(property, value);
+    for (String name : names) {
+      if (!EnvironmentVariables.isValidName(name)) {
+        throw Values.invalid(property, value, "variable names; '" + name + "' is not one");
+      }
+    }
+    if (new HashSet<>(names).size() < names.size()) {
+      throw Values.invalid(property, value, "each variable name once");
+    }
+    return List.of(new Assignment(property, "as", names));
+  }
+
+  /** Variable names, or exact NAME=VALUE assignments to remove. */
+  private static List<Assignment> unsetEnvironment(String property, String value) {
+    List<String> entries = Values.words(property, value);
+    for (String entry : entries) {
+      if (!EnvironmentVariables.isValidName(entry) && !EnvironmentVariables.isValidAssignment(entry)) {
+        throw Values.invalid(property, value, "variable names or NAME=VALUE; '" + entry + "' is neither");
+      }
+    }
+    return List.of(new Assignment(property, "as", entries));
+  }
+
+  /**
+   * Directories the manager creates for the service: relative, normalized paths. The
+   * SOURCE:LINK forms (symlinks, 250) are not taken yet.
+   */
+  private static Property directory(String name, int since, String where) {
+    return new Property(name, name + " as", SERVICE, true, since, null,
+        "directories to create " + where + ": relative paths", (property, value) -> {
+          List<String> paths = Values.words(property, value);
+          for (String path : paths) {
+            if (path.startsWith("/") || path.contains(":") || !Values.isNormalizedPath(path)) {
+              throw Values.invalid(property, value, "relative, normalized paths without ':' (confine does"
+                  + " not send SOURCE:LINK symlinks); '" + path + "' is not one");
+            }
+          }
+          return List.of(new Assignment(property, "as", paths));
+        });
+  }
+
+  private static Property directoryMode(String name, int since) {
+    return new Property(name, name + " u", SERVICE, true, since, null,
+        "access mode of the " + name.replace("Mode", "") + " directories, in octal (default 0755)",
+        PropertyTable::umask);
+  }
+
+  /** no, yes or restart; booleans in any spelling, as systemd's table with boolean fallback. */
+  private static List<Assignment> runtimeDirectoryPreserve(String property, String value) {
+    return List.of(new Assignment(property, "s", booleanOrMode(property, value, "restart")));
   }
 }

@@ -34,6 +34,8 @@ final class Values {
   /** What systemd's WHITESPACE skips. */
   private static final String SYSTEMD_WHITESPACE = " \t\n\r";
   private static final String DIGITS = "0123456789";
+  private static final Pattern UNIT_NAME = Pattern.compile("[A-Za-z0-9:_.\\\\-]+(@[A-Za-z0-9:_.\\\\-]+)?"
+      + "\\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)");
   /** The longest file name (NAME_MAX), in bytes. */
   private static final int NAME_MAX = 255;
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -213,6 +215,21 @@ final class Values {
     return true;
   }
 
+  /**
+   * A unit name as unit_name_is_valid takes a plain or instance name: letters, digits and
+   * {@code :_.-\\}, an optional {@code @instance}, a unit type suffix, below 256 bytes.
+   */
+  static boolean isUnitName(String name) {
+    return name.length() < 256 && UNIT_NAME.matcher(name).matches();
+  }
+
+  /**
+   * systemd's fdname_is_valid: up to 255 printable ASCII characters, no ':'.
+   */
+  static boolean isFdName(String name) {
+    return name.length() <= NAME_MAX && name.chars().allMatch(c -> c >= 32 && c < 127 && c != ':');
+  }
+
   /** systemd's filename_is_valid: one path component, not . or .., at most 255 bytes. */
   static boolean isValidFilename(String name) {
     return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
@@ -385,6 +402,11 @@ final class Values {
 
   /** A time span in microseconds as {@link #timespanUsec}, or empty when systemd refuses it. */
   static OptionalLong parseTimespan(String value) {
+    return parseTimespan(value, 1_000_000);
+  }
+
+  /** A time span as systemd's parse_time reads it: a bare number counts {@code defaultUnit} µs. */
+  static OptionalLong parseTimespan(String value, long defaultUnit) {
     String v = value.trim();
     if (v.equals("infinity")) {
       return OptionalLong.of(INFINITY);
@@ -399,7 +421,7 @@ final class Values {
       if (!m.find(end) || m.start() != end || m.end() == end) {
         return OptionalLong.empty();
       }
-      Long unit = m.group(2).isEmpty() ? Long.valueOf(1_000_000L) : TIME_UNITS_USEC.get(m.group(2));
+      Long unit = m.group(2).isEmpty() ? Long.valueOf(defaultUnit) : TIME_UNITS_USEC.get(m.group(2));
       if (unit == null) {
         return OptionalLong.empty();
       }

@@ -42,7 +42,7 @@ class SystemdRefusalsTest {
       MemoryMax | 512M 1G | refused: a size such as
       MemoryMax | 1.5G | MemoryMax t 1610612736
       MemoryMax | 10.M | MemoryMax t 10485760
-      MemoryMax | 1K 1B | MemoryMax t 1025
+      MemorySwapMax | 1K 1B | MemorySwapMax t 1025
       MemoryMax | " 64M" | MemoryMax t 67108864
       MemoryMax | "64M " | refused: a size such as
       MemoryMax | 1X | refused: a size such as

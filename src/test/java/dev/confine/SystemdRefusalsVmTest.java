@@ -42,7 +42,10 @@ class SystemdRefusalsVmTest {
     assertEquals(List.of(), disagreements);
   }
 
-  /** What systemd-run printed when it refused the row, or null when it ran {@code true}. */
+  /**
+   * What systemd-run printed when it refused the row, or null when it ran {@code true}. Accepted
+   * rows must leave {@code true} able to run (no MemoryMax of a few bytes).
+   */
   private static String systemdRunRefusal(Row row, UnitType type) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("systemd-run", "--quiet"));
     if (!ROOT) {
