@@ -1,6 +1,8 @@
 package dev.confine;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -119,12 +122,7 @@ final class PropertyTable {
               "add the usual dependencies on basic.target and shutdown.target (default yes)", bool()),
           new Property("Documentation", "Documentation as", BOTH, true, 1, null,
               "documentation URLs: http://, https://, file:, info: or man:",
-              PropertyTable::documentation),
-          new Property("JobTimeoutSec", "JobTimeoutUSec t", BOTH, true, 1, null,
-              "time the start job may take before it is cancelled", timespan("JobTimeoutUSec")),
-          new Property("JobRunningTimeoutSec", "JobRunningTimeoutUSec t", BOTH, true, 1, null,
-              "time the start job may run, once running, before it is cancelled",
-              timespan("JobRunningTimeoutUSec"))),
+              PropertyTable::documentation)),
       group("memory",
           memory("MemoryMax", 231, "hard memory limit; above it the OOM killer acts"),
           memory("MemoryHigh", 231, "memory throttling limit; above it reclaim is forced"),
@@ -140,7 +138,13 @@ final class PropertyTable {
           new Property("MemoryZSwapWriteback", "MemoryZSwapWriteback b", BOTH, false, 256, "memory",
               "let zswap write compressed pages back to swap devices", bool()),
           new Property("MemoryAccounting", "MemoryAccounting b", BOTH, false, 208, "memory",
-              "account memory use", bool())),
+              "account memory use", bool()),
+          new Property("MemoryPressureWatch", "MemoryPressureWatch s", BOTH, false, 254, null,
+              "auto | on | off | skip: tell the processes where to watch for memory pressure",
+              words("auto", "on", "off", "skip")),
+          new Property("MemoryPressureThresholdSec", "MemoryPressureThresholdUSec t", BOTH, false,
+              254, null, "stall time per 2 s that counts as memory pressure (default 200ms)",
+              timespan("MemoryPressureThresholdUSec"))),
       group("cpu",
           new Property("CPUQuota", "CPUQuotaPerSecUSec t", BOTH, false, 213, "cpu",
               "CPU time limit in percent of one CPU (200% = two CPUs)", PropertyTable::cpuQuota),
@@ -284,6 +288,10 @@ final class PropertyTable {
           new Property("ManagedOOMMemoryPressureLimit", "ManagedOOMMemoryPressureLimit u", BOTH,
               false, 247, null, "memory pressure (N%) above which systemd-oomd acts",
               PropertyTable::pressureLimit),
+          new Property("ManagedOOMMemoryPressureDurationSec",
+              "ManagedOOMMemoryPressureDurationUSec t", BOTH, false, 257, null,
+              "how long the pressure must last before systemd-oomd acts (at least 1s)",
+              PropertyTable::pressureDuration),
           new Property("ManagedOOMPreference", "ManagedOOMPreference s", BOTH, false, 248, null,
               "none | avoid | omit: systemd-oomd's preference for this unit",
               words("none", "avoid", "omit"))),
@@ -421,9 +429,45 @@ final class PropertyTable {
           sandbox("RestrictRealtime", 231, "forbid realtime scheduling"),
           sandbox("LockPersonality", 235, "forbid changing the execution domain"),
           sandbox("MemoryDenyWriteExecute", 231, "forbid memory both writable and executable"),
+          sandbox("PrivatePIDs", 257, "private PID namespace; the service is PID 1 in it"),
+          sandbox("RemoveIPC", 236, "remove the user's IPC objects when the service stops"),
+          sandbox("MountAPIVFS", 233, "mount /proc, /sys and /dev in the service's mount namespace"),
+          new Property("ProtectProc", "ProtectProc s", SERVICE, true, 247, null,
+              "default | invisible | noaccess | ptraceable: other users' processes in /proc",
+              words("default", "invisible", "noaccess", "ptraceable")),
+          new Property("ProcSubset", "ProcSubset s", SERVICE, true, 247, null,
+              "all | pid: all of /proc, or only the process directories",
+              words("all", "pid")),
+          new Property("KeyringMode", "KeyringMode s", SERVICE, true, 235, null,
+              "inherit | private | shared: the kernel session keyring of the processes",
+              words("inherit", "private", "shared")),
+          new Property("RestrictNamespaces", "RestrictNamespaces t", SERVICE, true, 233, null,
+              "yes, no, or namespace types the service may create (~ first: may not):"
+                  + " cgroup ipc net mnt pid user uts time", PropertyTable::restrictNamespaces),
           paths("ReadOnlyPaths", "paths mounted read-only"),
           paths("ReadWritePaths", "paths kept writable under ProtectSystem=strict"),
-          paths("InaccessiblePaths", "paths made inaccessible")))
+          paths("InaccessiblePaths", "paths made inaccessible"),
+          paths("ExecPaths", "paths where programs may be executed", 247),
+          paths("NoExecPaths", "paths where no program may be executed", 247),
+          bindPaths("BindPaths", "paths bind-mounted read-write"),
+          bindPaths("BindReadOnlyPaths", "paths bind-mounted read-only"),
+          new Property("TemporaryFileSystem", "TemporaryFileSystem a(ss)", SERVICE, true, 238, null,
+              "empty tmpfs mounted over paths: PATH[:OPTIONS] ...", PropertyTable::temporaryFileSystem)),
+      group("credentials and capabilities",
+          new Property("SupplementaryGroups", "SupplementaryGroups as", SERVICE, true, 1, null,
+              "groups the processes are also in (system manager)", PropertyTable::userOrGroupNames),
+          new Property("DynamicUser", "DynamicUser b", SERVICE, true, 235, null,
+              "run as a user allocated for the service while it runs (system manager)", bool()),
+          new Property("LoadCredential", "LoadCredential a(ss)", SERVICE, true, 247, null,
+              "credential read from a file: ID:PATH", PropertyTable::loadCredential),
+          new Property("SetCredential", "SetCredential a(say)", SERVICE, true, 247, null,
+              "credential given in place: ID:VALUE", PropertyTable::setCredential),
+          capabilities("CapabilityBoundingSet", 1, "capabilities the processes may ever hold"),
+          capabilities("AmbientCapabilities", 229,
+              "capabilities the processes get even as an unprivileged user"),
+          new Property("CoredumpFilter", "CoredumpFilter t", SERVICE, true, 246, null,
+              "memory kinds a core dump includes: private-anonymous, shared-anonymous, elf-headers,"
+                  + " … default, all, or a hex mask", PropertyTable::coredumpFilter)))
       .stream().flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
   /** The groups, in table order, for help. */
@@ -442,8 +486,25 @@ final class PropertyTable {
     return Optional.ofNullable(BY_NAME.get(name));
   }
 
-  /** The named property, or an error that suggests the nearest real name. */
+  /**
+   * Unit-file settings that transient units cannot take, by their section: bus-unit-util.c has
+   * no case for them, or (JobTimeoutSec, JobRunningTimeoutSec) the manager no transient setter.
+   */
+  private static final Map<String, String> UNIT_FILE_ONLY = Map.of(
+      "WantedBy", "[Install]", "RequiredBy", "[Install]", "UpheldBy", "[Install]",
+      "Alias", "[Install]", "Also", "[Install]", "DefaultInstance", "[Install]",
+      "Sockets", "[Service]", "JobTimeoutSec", "[Unit]", "JobRunningTimeoutSec", "[Unit]");
+
+  /**
+   * The named property, or an error that says why a unit-file-only setting cannot be sent, or
+   * suggests the nearest real name.
+   */
   static Property require(String name) {
+    String section = UNIT_FILE_ONLY.get(name);
+    if (section != null) {
+      throw new InvalidPropertyException(name + "= is a unit-file-only setting (" + section
+          + " section); transient units cannot take it");
+    }
     return find(name)
         .orElseThrow(
             () -> {
@@ -636,7 +697,11 @@ final class PropertyTable {
   }
 
   private static Property paths(String name, String summary) {
-    return new Property(name, name + " as", SERVICE, true, 231, null,
+    return paths(name, summary, 231);
+  }
+
+  private static Property paths(String name, String summary, int since) {
+    return new Property(name, name + " as", SERVICE, true, since, null,
         summary + ": absolute paths, - prefix to ignore missing ones; empty resets",
         (property, value) -> {
           List<String> paths = Values.words(property, value);
@@ -1063,5 +1128,183 @@ final class PropertyTable {
   /** no, yes or restart; booleans in any spelling, as systemd's table with boolean fallback. */
   private static List<Assignment> runtimeDirectoryPreserve(String property, String value) {
     return List.of(new Assignment(property, "s", booleanOrMode(property, value, "restart")));
+  }
+
+  /** The namespace types of RestrictNamespaces, as their CLONE_NEW* flags. */
+  private static final Map<String, Long> NAMESPACES = Map.of("cgroup", 0x0200_0000L,
+      "ipc", 0x0800_0000L, "net", 0x4000_0000L, "mnt", 0x0002_0000L, "pid", 0x2000_0000L,
+      "user", 0x1000_0000L, "uts", 0x0400_0000L, "time", 0x80L);
+  private static final long ALL_NAMESPACES = NAMESPACES.values().stream().reduce(0L, (a, b) -> a | b);
+
+  /**
+   * yes (none may be created: 0), no (all: every flag), or namespace types, after ~ those that may
+   * not; as the flags that may be created.
+   */
+  private static List<Assignment> restrictNamespaces(String property, String value) {
+    long flags;
+    try {
+      flags = Values.bool(property, value) ? 0 : ALL_NAMESPACES;
+    } catch (InvalidPropertyException notABoolean) {
+      boolean inverted = value.startsWith("~");
+      flags = 0;
+      for (String type : Values.words(property, inverted ? value.substring(1) : value)) {
+        Long flag = NAMESPACES.get(type);
+        if (flag == null) {
+          throw Values.invalid(property, value, "yes, no, or namespace types out of "
+              + String.join(" ", new TreeSet<>(NAMESPACES.keySet())) + ", ~ first to invert");
+        }
+        flags |= flag;
+      }
+      flags = inverted ? ~flags & ALL_NAMESPACES : flags;
+    }
+    return List.of(new Assignment(property, "t", flags));
+  }
+
+  /** The capabilities by number, CAP_CHOWN = 0 on. */
+  private static final List<String> CAPABILITIES = List.of("chown", "dac_override",
+      "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
+      "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock",
+      "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin",
+      "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+      "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog",
+      "wake_alarm", "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore");
+
+  /**
+   * Capability names ({@code CAP_SYS_ADMIN}, any case) or numbers, ~ first to invert, as the
+   * 64-bit mask systemd-run sends (capability_set_from_string).
+   */
+  private static Property capabilities(String name, int since, String summary) {
+    return new Property(name, name + " t", SERVICE, true, since, null,
+        summary + ": names such as CAP_NET_BIND_SERVICE, ~ first to invert", (property, value) -> {
+          boolean inverted = value.startsWith("~");
+          long mask = 0;
+          for (String word : Values.words(property, inverted ? value.substring(1) : value)) {
+            String lower = word.toLowerCase(Locale.ROOT);
+            int number = CAPABILITIES.indexOf(lower.startsWith("cap_") ? lower.substring(4) : "");
+            if (number < 0 && word.matches("\\d{1,2}") && Integer.parseInt(word) < 63) {
+              number = Integer.parseInt(word);
+            }
+            if (number < 0) {
+              throw Values.invalid(property, value, "capability names such as CAP_NET_ADMIN; '" + word
+                  + "' is not one");
+            }
+            mask |= 1L << number;
+          }
+          return List.of(new Assignment(property, "t", inverted ? ~mask : mask));
+        });
+  }
+
+  /** The kinds of memory a core dump may hold, bit 0 on; default is what the kernel does. */
+  private static final List<String> COREDUMP_KINDS = List.of("private-anonymous",
+      "shared-anonymous", "private-file-backed", "shared-file-backed", "elf-headers",
+      "private-huge", "shared-huge", "private-dax", "shared-dax");
+
+  private static List<Assignment> coredumpFilter(String property, String value) {
+    long mask = 0;
+    for (String word : Values.words(property, value)) {
+      int bit = COREDUMP_KINDS.indexOf(word);
+      if (bit >= 0) {
+        mask |= 1L << bit;
+      } else if (word.equals("default")) {
+        mask |= 0x33;
+      } else if (word.equals("all")) {
+        mask |= 0xFFFF_FFFFL;
+      } else if (word.matches("(0x)?[0-9a-fA-F]{1,16}")) {
+        mask |= Long.parseUnsignedLong(word.replaceFirst("^0x", ""), 16);
+      } else {
+        throw Values.invalid(property, value, "memory kinds such as private-anonymous elf-headers,"
+            + " default, all, or a hex mask; '" + word + "' is not one");
+      }
+    }
+    return List.of(new Assignment(property, "t", mask));
+  }
+
+  /** User or group names as systemd takes them (valid_user_group_name, relaxed). */
+  private static List<Assignment> userOrGroupNames(String property, String value) {
+    List<String> names = Values.words(property, value);
+    for (String name : names) {
+      if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,255}") || name.matches("\\d+|\\.\\.?")) {
+        throw Values.invalid(property, value, "user or group names; '" + name + "' is not one");
+      }
+    }
+    return List.of(new Assignment(property, "as", names));
+  }
+
+  /** {@code ID:PATH}, or just {@code ID} to take the credential the manager itself has. */
+  private static List<Assignment> loadCredential(String property, String value) {
+    int colon = value.indexOf(':');
+    String id = colon < 0 ? value : value.substring(0, colon);
+    String path = colon < 0 || colon == value.length() - 1 ? value : value.substring(colon + 1);
+    if (!Values.isValidFilename(id)) {
+      throw Values.invalid(property, value, "ID:PATH with a credential name ID");
+    }
+    return List.of(new Assignment(property, "a(ss)", List.of(List.of(id, path))));
+  }
+
+  /** {@code ID:VALUE}, sent as the value's bytes. */
+  private static List<Assignment> setCredential(String property, String value) {
+    int colon = value.indexOf(':');
+    if (colon < 0 || !Values.isValidFilename(value.substring(0, colon))) {
+      throw Values.invalid(property, value, "ID:VALUE with a credential name ID");
+    }
+    byte[] bytes = value.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+    return List.of(new Assignment(property, "a(say)", List.of(List.of(value.substring(0, colon), bytes))));
+  }
+
+  /**
+   * BindPaths and BindReadOnlyPaths: SOURCE[:DESTINATION[:OPTIONS]] ..., '-' before SOURCE to
+   * ignore a missing one, OPTIONS rbind (default) or norbind; sent as (source, destination,
+   * ignore missing, MS_REC or 0).
+   */
+  private static Property bindPaths(String name, String summary) {
+    return new Property(name, name + " a(ssbt)", SERVICE, true, 233, null,
+        summary + ": SOURCE[:DESTINATION[:rbind|norbind]] ..., - first to ignore a missing source",
+        (property, value) -> {
+          List<List<Object>> mounts = new ArrayList<>();
+          for (String word : Values.words(property, value)) {
+            String[] parts = word.split(":", -1);
+            boolean optional = parts[0].startsWith("-");
+            String source = optional ? parts[0].substring(1) : parts[0];
+            String destination = parts.length > 1 ? parts[1] : source;
+            String options = parts.length > 2 ? parts[2] : "";
+            if (parts.length > 3 || !isAbsoluteNormalized(source) || !isAbsoluteNormalized(destination)
+                || !List.of("", "rbind", "norbind").contains(options)) {
+              throw Values.invalid(property, value, "SOURCE[:DESTINATION[:rbind|norbind]] with absolute,"
+                  + " normalized paths; '" + word + "' is not one");
+            }
+            mounts.add(List.of(source, destination, optional, options.equals("norbind") ? 0L : MS_REC));
+          }
+          return List.of(new Assignment(property, "a(ssbt)", mounts));
+        });
+  }
+
+  /** The mount flag for recursive bind mounts. */
+  private static final long MS_REC = 0x4000;
+
+  private static boolean isAbsoluteNormalized(String path) {
+    return path.startsWith("/") && Values.isNormalizedPath(path);
+  }
+
+  /** PATH[:OPTIONS] ..., sent as (path, options). */
+  private static List<Assignment> temporaryFileSystem(String property, String value) {
+    List<List<Object>> mounts = new ArrayList<>();
+    for (String word : Values.words(property, value)) {
+      int colon = word.indexOf(':');
+      String path = colon < 0 ? word : word.substring(0, colon);
+      if (!isAbsoluteNormalized(path)) {
+        throw Values.invalid(property, value, "PATH[:OPTIONS] with absolute paths; '" + word + "' is not one");
+      }
+      mounts.add(List.of(path, colon < 0 ? "" : word.substring(colon + 1)));
+    }
+    return List.of(new Assignment(property, "a(ss)", mounts));
+  }
+
+  /** A duration of at least one second, or infinity for systemd-oomd's default. */
+  private static List<Assignment> pressureDuration(String property, String value) {
+    long usec = Values.timespanUsec(property, value);
+    if (Long.compareUnsigned(usec, 1_000_000) < 0) {
+      throw Values.invalid(property, value, "at least 1s, or infinity");
+    }
+    return List.of(new Assignment("ManagedOOMMemoryPressureDurationUSec", "t", usec));
   }
 }

@@ -148,6 +148,34 @@ class PropertyGrammarTest {
       ReadOnlyPaths         | /etc -/opt/x     | ReadOnlyPaths        | as      | [/etc, -/opt/x]
       InaccessiblePaths     | ""               | InaccessiblePaths    | as      | []
       User                  | tester           | User                 | s       | tester
+      After                 | a.service b.target | After              | as      | [a.service, b.target]
+      Documentation         | man:confine(1)   | Documentation        | as      | [man:confine(1)]
+      StandardOutput        | journal          | StandardOutput       | s       | journal
+      StandardOutput        | file:/var/log/x  | StandardOutputFile   | s       | /var/log/x
+      StandardError         | append:/tmp/e    | StandardErrorFileToAppend | s  | /tmp/e
+      StandardOutput        | truncate:/tmp/o  | StandardOutputFileToTruncate | s | /tmp/o
+      StandardInput         | fd:input         | StandardInputFileDescriptorName | s | input
+      SyslogLevel           | warning          | SyslogLevel          | i       | 4
+      SyslogFacility        | local3           | SyslogFacility       | i       | 19
+      CPUSchedulingPolicy   | batch            | CPUSchedulingPolicy  | i       | 3
+      IOSchedulingClass     | idle             | IOSchedulingClass    | i       | 3
+      IOSchedulingClass     | 2                | IOSchedulingClass    | i       | 2
+      CPUAffinity           | 0-1              | CPUAffinity          | ay      | 0x03
+      CPUAffinity           | numa             | CPUAffinityFromNUMA  | b       | true
+      EnvironmentFile       | -/etc/default/x  | EnvironmentFiles     | a(sb)   | [[/etc/default/x, true]]
+      RuntimeDirectory      | app app/sub      | RuntimeDirectory     | as      | [app, app/sub]
+      RuntimeDirectoryMode  | 0700             | RuntimeDirectoryMode | u       | 448
+      RestartSteps          | 5                | RestartSteps         | u       | 5
+      RestrictNamespaces    | yes              | RestrictNamespaces   | t       | 0
+      RestrictNamespaces    | net ipc          | RestrictNamespaces   | t       | 1207959552
+      RestrictNamespaces    | ~user            | RestrictNamespaces   | t       | 1845624960
+      CapabilityBoundingSet | CAP_NET_ADMIN cap_kill | CapabilityBoundingSet | t | 4128
+      CapabilityBoundingSet | ~CAP_SYS_ADMIN   | CapabilityBoundingSet | t      | 18446744073707454463
+      BindReadOnlyPaths     | /a:/b:norbind -/c | BindReadOnlyPaths   | a(ssbt) | [[/a, /b, false, 0], [/c, /c, true, 16384]]
+      TemporaryFileSystem   | /mnt:ro          | TemporaryFileSystem  | a(ss)   | [[/mnt, ro]]
+      SetCredential         | id:hi            | SetCredential        | a(say)  | [[id, 0x6869]]
+      LoadCredential        | id:/etc/x        | LoadCredential       | a(ss)   | [[id, /etc/x]]
+      CoredumpFilter        | default          | CoredumpFilter       | t       | 51
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {
@@ -218,6 +246,21 @@ class PropertyGrammarTest {
       DelegateSubgroup | tasks
       OOMPolicy        | die
       ReadOnlyPaths    | relative
+      After            | nounitsuffix
+      Documentation    | ftp://x
+      StandardOutput   | file:relative
+      StandardInput    | append:/tmp/x
+      SyslogLevel      | loud
+      CPUSchedulingPriority | 100
+      OOMScoreAdjust   | 1001
+      LimitNICE        | +20
+      PassEnvironment  | 1A
+      RuntimeDirectory | /abs
+      RuntimeDirectory | a/../b
+      RestrictNamespaces | bogus
+      CapabilityBoundingSet | CAP_NOPE
+      BindPaths        | relative
+      CoredumpFilter   | nope
       """)
   void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
@@ -236,12 +279,26 @@ class PropertyGrammarTest {
       LimitNPROC   | infinity          | infinity  | infinity
       LimitCORE    | 0:1G              | 1073741824 | 0
       LimitMEMLOCK | 64K               | 65536     | 65536
+      # Whole seconds, rounded up; microseconds for LimitRTTIME; nice levels for LimitNICE.
+      LimitCPU     | 90s:2min          | 120       | 90
+      LimitCPU     | 1.5               | 2         | 2
+      LimitRTTIME  | 1000:500ms        | 500000    | 1000
+      LimitNICE    | +0:-5             | 25        | 20
       """)
   void resourceLimitIsHardAndSoft(String property, String value, String hard, String soft) {
     assertEquals(
         List.of(new Assignment(property, "t", wireValue("t", hard)),
             new Assignment(property + "Soft", "t", wireValue("t", soft))),
         PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"WantedBy", "Alias", "Sockets", "JobTimeoutSec"})
+  void unitFileOnlySettingIsRefusedWithTheReason(String name) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(name, "x", UnitType.SERVICE));
+    assertTrue(e.getMessage().startsWith(name + "= is a unit-file-only setting ("), e.getMessage());
+    assertTrue(e.getMessage().endsWith("transient units cannot take it"), e.getMessage());
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -44,11 +44,11 @@ class PropertyReadbackVmTest {
       "ReloadPropagatedFrom=confine-reloadfrom.service", "PropagatesStopTo=confine-stopto.service",
       "StopPropagatedFrom=confine-stopfrom.service", "JoinsNamespaceOf=confine-ns.service",
       "DefaultDependencies=no", "Documentation=https://example.com/confine man:confine(1)",
-      "JobTimeoutSec=1h", "JobRunningTimeoutSec=2h",
       "MemoryMax=64M", "MemoryHigh=48M", "MemoryLow=8M", "MemoryMin=4M", "MemorySwapMax=0",
       "MemoryZSwapMax=32M", "StartupMemoryMax=1G", "StartupMemoryHigh=900M",
       "StartupMemoryLow=1M", "StartupMemorySwapMax=0", "StartupMemoryZSwapMax=0",
-      "MemoryZSwapWriteback=no", "MemoryAccounting=yes",
+      "MemoryZSwapWriteback=no", "MemoryAccounting=yes", "MemoryPressureWatch=on",
+      "MemoryPressureThresholdSec=100ms",
       "CPUQuota=50%", "CPUQuotaPeriodSec=50ms", "CPUWeight=200", "StartupCPUWeight=50",
       "CPUAccounting=yes", "AllowedCPUs=0", "StartupAllowedCPUs=0-1", "AllowedMemoryNodes=0",
       "StartupAllowedMemoryNodes=0",
@@ -64,7 +64,8 @@ class PropertyReadbackVmTest {
       "RestartKillSignal=SIGUSR1", "WatchdogSignal=SIGUSR2", "SendSIGHUP=yes", "SendSIGKILL=no",
       "RuntimeMaxSec=1h", "RuntimeRandomizedExtraSec=1s", "TimeoutStopSec=30s", "OOMPolicy=stop",
       "ManagedOOMSwap=kill", "ManagedOOMMemoryPressure=kill",
-      "ManagedOOMMemoryPressureLimit=50%", "ManagedOOMPreference=avoid");
+      "ManagedOOMMemoryPressureLimit=50%", "ManagedOOMMemoryPressureDurationSec=30s",
+      "ManagedOOMPreference=avoid");
 
   /** NAME=VALUE for services only. */
   private static final List<String> SERVICE_ONLY = List.of(
@@ -99,13 +100,20 @@ class PropertyReadbackVmTest {
       "ProtectKernelLogs=yes", "ProtectControlGroups=yes", "ProtectClock=yes",
       "ProtectHostname=yes", "RestrictSUIDSGID=yes", "RestrictRealtime=yes",
       "LockPersonality=yes", "MemoryDenyWriteExecute=yes", "ReadOnlyPaths=/etc",
-      "ReadWritePaths=/tmp", "InaccessiblePaths=-/confine-no-such-dir");
+      "ReadWritePaths=/tmp", "InaccessiblePaths=-/confine-no-such-dir", "PrivatePIDs=yes",
+      "RemoveIPC=yes", "MountAPIVFS=yes", "ProtectProc=invisible", "ProcSubset=pid",
+      "KeyringMode=shared", "RestrictNamespaces=~cgroup", "ExecPaths=/usr", "NoExecPaths=/",
+      "BindPaths=-/confine-no-such-dir", "BindReadOnlyPaths=/usr/share",
+      "TemporaryFileSystem=/mnt", "LoadCredential=confine:/etc/hostname",
+      "SetCredential=confine2:secret", "CapabilityBoundingSet=~CAP_SYS_ADMIN",
+      "CoredumpFilter=private-anonymous shared-anonymous");
 
   /**
    * Only the system manager can run a service as another user; the user manager's own user is
    * proven by the scope ownership test, and User=root from a user is refused there too.
    */
-  private static final List<String> SYSTEM_ONLY = List.of("User=tester", "Group=tester");
+  private static final List<String> SYSTEM_ONLY = List.of("User=tester", "Group=tester",
+      "SupplementaryGroups=tester", "DynamicUser=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE");
 
   /** The settings the guest kernel cannot enforce even with the controller (no iocost, no iolatency). */
   private static final Set<String> KERNEL_LACKS = Set.of("IODeviceWeight", "IODeviceLatencyTargetSec");
