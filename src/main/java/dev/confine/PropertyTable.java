@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
@@ -122,7 +123,8 @@ final class PropertyTable {
               "add the usual dependencies on basic.target and shutdown.target (default yes)", bool()),
           new Property("Documentation", "Documentation as", BOTH, true, 1, null,
               "documentation URLs: http://, https://, file:, info: or man:",
-              PropertyTable::documentation)),
+              wordsEach(PropertyTable::isDocumentationUrl,
+                  "URLs starting with http://, https://, file:/, info: or man:"))),
       group("memory",
           memory("MemoryMax", 231, "hard memory limit; above it the OOM killer acts"),
           memory("MemoryHigh", 231, "memory throttling limit; above it reclaim is forced"),
@@ -321,7 +323,8 @@ final class PropertyTable {
               "names of the manager's variables to pass on", PropertyTable::passEnvironment),
           new Property("UnsetEnvironment", "UnsetEnvironment as", SERVICE, true, 235, null,
               "variables (NAME, or exactly NAME=VALUE) to remove from the environment",
-              PropertyTable::unsetEnvironment),
+              wordsEach(entry -> EnvironmentVariables.isValidName(entry)
+                  || EnvironmentVariables.isValidAssignment(entry), "variable names or NAME=VALUE")),
           new Property("UMask", "UMask u", SERVICE, true, 1, null,
               "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask)),
       group("logging and stdio",
@@ -455,7 +458,8 @@ final class PropertyTable {
               "empty tmpfs mounted over paths: PATH[:OPTIONS] ...", PropertyTable::temporaryFileSystem)),
       group("credentials and capabilities",
           new Property("SupplementaryGroups", "SupplementaryGroups as", SERVICE, true, 1, null,
-              "groups the processes are also in (system manager)", PropertyTable::userOrGroupNames),
+              "groups the processes are also in (system manager)",
+              wordsEach(PropertyTable::isUserOrGroupName, "user or group names")),
           new Property("DynamicUser", "DynamicUser b", SERVICE, true, 235, null,
               "run as a user allocated for the service while it runs (system manager)", bool()),
           new Property("LoadCredential", "LoadCredential a(ss)", SERVICE, true, 247, null,
@@ -703,16 +707,7 @@ final class PropertyTable {
   private static Property paths(String name, String summary, int since) {
     return new Property(name, name + " as", SERVICE, true, since, null,
         summary + ": absolute paths, - prefix to ignore missing ones; empty resets",
-        (property, value) -> {
-          List<String> paths = Values.words(property, value);
-          for (String path : paths) {
-            String bare = path.replaceFirst("^[-+]+", "");
-            if (!bare.startsWith("/")) {
-              throw Values.invalid(property, value, "absolute paths; '" + path + "' is not one");
-            }
-          }
-          return List.of(new Assignment(property, "as", List.copyOf(paths)));
-        });
+        wordsEach(path -> path.replaceFirst("^[-+]+", "").startsWith("/"), "absolute paths"));
   }
 
   /** yes/no as systemd prints them (booleans in any spelling), or one of the modes. */
@@ -902,18 +897,40 @@ final class PropertyTable {
 
   /** NAME=VALUE words; dbus-execute.c refuses invalid names and a name set twice in one value. */
   private static List<Assignment> environment(String property, String value) {
-    List<String> assignments = Values.words(property, value);
+    List<String> assignments = checkedWords(property, value, EnvironmentVariables::isValidAssignment,
+        "NAME=VALUE assignments, NAME of letters, digits and '_', not starting with a digit");
+    return List.of(new Assignment(property, "as", eachNameOnce(property, value, assignments)));
+  }
+
+  /**
+   * Variable names or assignments, refused when two set the same variable, as systemd's
+   * strv_env_is_valid and strv_env_name_is_valid do.
+   */
+  private static List<String> eachNameOnce(String property, String value, List<String> entries) {
     Set<String> names = new HashSet<>();
-    for (String assignment : assignments) {
-      if (!EnvironmentVariables.isValidAssignment(assignment)) {
-        throw Values.invalid(property, value, "NAME=VALUE assignments, NAME of letters, digits and"
-            + " '_', not starting with a digit; '" + assignment + "' is not one");
-      }
-      if (!names.add(assignment.substring(0, assignment.indexOf('=')))) {
-        throw Values.invalid(property, value, "each variable once; '" + assignment + "' sets one again");
+    for (String entry : entries) {
+      if (!names.add(entry.split("=", 2)[0])) {
+        throw Values.invalid(property, value, "each variable once; '" + entry + "' names one again");
       }
     }
-    return List.of(new Assignment(property, "as", List.copyOf(assignments)));
+    return entries;
+  }
+
+  /** Words sent as {@code as}, each of which must pass {@code valid} ({@code expected} says how). */
+  private static Parser wordsEach(Predicate<String> valid, String expected) {
+    return (property, value) ->
+        List.of(new Assignment(property, "as", checkedWords(property, value, valid, expected)));
+  }
+
+  private static List<String> checkedWords(String property, String value, Predicate<String> valid,
+      String expected) {
+    List<String> words = Values.words(property, value);
+    for (String word : words) {
+      if (!valid.test(word)) {
+        throw Values.invalid(property, value, expected + "; '" + word + "' is not one");
+      }
+    }
+    return words;
   }
 
   private static Parser string() {
@@ -945,28 +962,12 @@ final class PropertyTable {
    */
   private static Property dependency(String name, int since, String summary) {
     return new Property(name, name + " as", BOTH, true, since, null, summary + "; unit names",
-        (property, value) -> {
-          List<String> units = Values.words(property, value);
-          for (String unit : units) {
-            if (!Values.isUnitName(unit)) {
-              throw Values.invalid(property, value, "unit names such as network.target; '" + unit
-                  + "' is not one");
-            }
-          }
-          return List.of(new Assignment(property, "as", units));
-        });
+        wordsEach(Values::isUnitName, "unit names such as network.target"));
   }
 
-  /** URLs as dbus-unit.c's documentation_url_is_valid takes them. */
-  private static List<Assignment> documentation(String property, String value) {
-    List<String> urls = Values.words(property, value);
-    for (String url : urls) {
-      if (!url.matches("(https?://|file:/|info:|man:)\\p{ASCII}+") || url.endsWith("://")) {
-        throw Values.invalid(property, value, "URLs starting with http://, https://, file:/, info:"
-            + " or man:; '" + url + "' is not one");
-      }
-    }
-    return List.of(new Assignment(property, "as", urls));
+  /** A URL as dbus-unit.c's documentation_url_is_valid takes it. */
+  private static boolean isDocumentationUrl(String url) {
+    return url.matches("(https?://|file:/|info:|man:)\\p{ASCII}+") && !url.endsWith("://");
   }
 
   /** An unsigned 32-bit count as systemd's safe_atou reads it. */
@@ -1078,27 +1079,8 @@ final class PropertyTable {
 
   /** Variable names, each once (strv_env_name_is_valid). */
   private static List<Assignment> passEnvironment(String property, String value) {
-    List<String> names = Values.words(property, value);
-    for (String name : names) {
-      if (!EnvironmentVariables.isValidName(name)) {
-        throw Values.invalid(property, value, "variable names; '" + name + "' is not one");
-      }
-    }
-    if (new HashSet<>(names).size() < names.size()) {
-      throw Values.invalid(property, value, "each variable name once");
-    }
-    return List.of(new Assignment(property, "as", names));
-  }
-
-  /** Variable names, or exact NAME=VALUE assignments to remove. */
-  private static List<Assignment> unsetEnvironment(String property, String value) {
-    List<String> entries = Values.words(property, value);
-    for (String entry : entries) {
-      if (!EnvironmentVariables.isValidName(entry) && !EnvironmentVariables.isValidAssignment(entry)) {
-        throw Values.invalid(property, value, "variable names or NAME=VALUE; '" + entry + "' is neither");
-      }
-    }
-    return List.of(new Assignment(property, "as", entries));
+    List<String> names = checkedWords(property, value, EnvironmentVariables::isValidName, "variable names");
+    return List.of(new Assignment(property, "as", eachNameOnce(property, value, names)));
   }
 
   /**
@@ -1107,16 +1089,9 @@ final class PropertyTable {
    */
   private static Property directory(String name, int since, String where) {
     return new Property(name, name + " as", SERVICE, true, since, null,
-        "directories to create " + where + ": relative paths", (property, value) -> {
-          List<String> paths = Values.words(property, value);
-          for (String path : paths) {
-            if (path.startsWith("/") || path.contains(":") || !Values.isNormalizedPath(path)) {
-              throw Values.invalid(property, value, "relative, normalized paths without ':' (confine does"
-                  + " not send SOURCE:LINK symlinks); '" + path + "' is not one");
-            }
-          }
-          return List.of(new Assignment(property, "as", paths));
-        });
+        "directories to create " + where + ": relative paths",
+        wordsEach(path -> !path.startsWith("/") && !path.contains(":") && Values.isNormalizedPath(path),
+            "relative, normalized paths without ':' (confine does not send SOURCE:LINK symlinks)"));
   }
 
   private static Property directoryMode(String name, int since) {
@@ -1219,15 +1194,9 @@ final class PropertyTable {
     return List.of(new Assignment(property, "t", mask));
   }
 
-  /** User or group names as systemd takes them (valid_user_group_name, relaxed). */
-  private static List<Assignment> userOrGroupNames(String property, String value) {
-    List<String> names = Values.words(property, value);
-    for (String name : names) {
-      if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,255}") || name.matches("\\d+|\\.\\.?")) {
-        throw Values.invalid(property, value, "user or group names; '" + name + "' is not one");
-      }
-    }
-    return List.of(new Assignment(property, "as", names));
+  /** A user or group name as systemd takes it (valid_user_group_name, relaxed). */
+  private static boolean isUserOrGroupName(String name) {
+    return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,255}") && !name.matches("\\d+|\\.\\.?");
   }
 
   /** {@code ID:PATH}, or just {@code ID} to take the credential the manager itself has. */

@@ -107,8 +107,32 @@ class SystemdRefusalsTest {
       Environment | 1FOO=bar | refused: '1FOO=bar' is not one
       Environment | FOO-BAR=1 | refused: 'FOO-BAR=1' is not one
       Environment | =x | refused: '=x' is not one
-      Environment | A=1 A=2 | refused: sets one again
+      Environment | A=1 A=2 | refused: names one again
       Environment | "_A1='x y' B=" | Environment as [_A1=x y, B=]
+      # rlimit_parse_sec, rlimit_parse_usec, rlimit_parse_nice: LimitCPU in whole seconds
+      # (rounded up), LimitRTTIME in microseconds, LimitNICE as +N/-N nice levels or 0-40.
+      LimitCPU | 1.5 | LimitCPU t 2; LimitCPUSoft t 2
+      LimitCPU | 1K | refused: a time span
+      LimitRTTIME | 1000 | LimitRTTIME t 1000; LimitRTTIMESoft t 1000
+      LimitNICE | -5 | LimitNICE t 25; LimitNICESoft t 25
+      LimitNICE | +20 | refused: a nice level
+      LimitNICE | infinity | refused: a nice level
+      # parse_sec (bus_append_parse_sec_rename): no size suffixes.
+      TimeoutStartSec | 1K | refused: a time span
+      # Standard streams (bus_exec_context_set_transient_property): absolute, normalized file
+      # paths; StandardInput has no append: form.
+      StandardOutput | file:relative | refused: absolute, normalized path
+      StandardInput | append:/tmp/x | refused: one of
+      # Dependencies and Documentation (bus_unit_set_transient_property): unit_name_is_valid,
+      # documentation_url_is_valid.
+      After | nounitsuffix | refused: unit names
+      Documentation | ftp://example.com | refused: URLs starting with
+      # The manager's range checks (dbus-execute.c): sched_priority_is_valid, oom_score_adjust_is_valid.
+      CPUSchedulingPriority | 100 | refused: an integer between 0 and 99
+      OOMScoreAdjust | 1001 | refused: an integer between -1000 and 1000
+      # RuntimeDirectory and friends: relative, normalized paths; PassEnvironment: variable names.
+      RuntimeDirectory | /abs | refused: relative, normalized paths
+      PassEnvironment | 1A | refused: variable names
       """;
 
   static List<Row> rows() {
