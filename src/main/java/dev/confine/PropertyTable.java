@@ -142,8 +142,8 @@ final class PropertyTable {
           new Property("MemoryAccounting", "MemoryAccounting b", BOTH, false, 208, "memory",
               "account memory use", bool()),
           new Property("MemoryPressureWatch", "MemoryPressureWatch s", BOTH, false, 254, null,
-              "auto | on | off | skip: tell the processes where to watch for memory pressure",
-              words("auto", "on", "off", "skip")),
+              "auto | yes | no | skip: tell the processes where to watch for memory pressure",
+              booleanOr("auto", "skip")),
           new Property("MemoryPressureThresholdSec", "MemoryPressureThresholdUSec t", BOTH, false,
               254, null, "stall time per 2 s that counts as memory pressure (default 200ms)",
               timespan("MemoryPressureThresholdUSec"))),
@@ -406,7 +406,7 @@ final class PropertyTable {
           directoryMode("ConfigurationDirectoryMode", 235),
           new Property("RuntimeDirectoryPreserve", "RuntimeDirectoryPreserve s", SERVICE, true, 235,
               null, "no | yes | restart: keep RuntimeDirectory after the service stops",
-              PropertyTable::runtimeDirectoryPreserve)),
+              booleanOr("restart"))),
       group("sandboxing",
           new Property("NoNewPrivileges", "NoNewPrivileges b", SERVICE, true, 187, null,
               "forbid gaining privileges through setuid binaries or file capabilities", bool()),
@@ -418,10 +418,10 @@ final class PropertyTable {
           sandbox("PrivateMounts", 239, "private mount namespace"),
           new Property("ProtectSystem", "ProtectSystem s", SERVICE, true, 214, null,
               "yes | full | strict: mount /usr, /boot (full: and /etc; strict: all) read-only",
-              PropertyTable::protectSystem),
+              booleanOr("full", "strict")),
           new Property("ProtectHome", "ProtectHome s", SERVICE, true, 214, null,
               "yes | read-only | tmpfs: hide or protect /home, /root and /run/user",
-              PropertyTable::protectHome),
+              booleanOr("read-only", "tmpfs")),
           sandbox("ProtectKernelTunables", 232, "read-only /proc/sys, /sys and friends"),
           sandbox("ProtectKernelModules", 232, "forbid loading kernel modules"),
           sandbox("ProtectKernelLogs", 244, "forbid access to the kernel log"),
@@ -432,7 +432,9 @@ final class PropertyTable {
           sandbox("RestrictRealtime", 231, "forbid realtime scheduling"),
           sandbox("LockPersonality", 235, "forbid changing the execution domain"),
           sandbox("MemoryDenyWriteExecute", 231, "forbid memory both writable and executable"),
-          sandbox("PrivatePIDs", 257, "private PID namespace; the service is PID 1 in it"),
+          new Property("PrivatePIDs", "PrivatePIDs s", SERVICE, true, 257, null,
+              "private PID namespace; the service is PID 1 in it (yes or no, sent as a string)",
+              booleanOr()),
           sandbox("RemoveIPC", 236, "remove the user's IPC objects when the service stops"),
           sandbox("MountAPIVFS", 233, "mount /proc, /sys and /dev in the service's mount namespace"),
           new Property("ProtectProc", "ProtectProc s", SERVICE, true, 247, null,
@@ -710,13 +712,12 @@ final class PropertyTable {
         wordsEach(path -> path.replaceFirst("^[-+]+", "").startsWith("/"), "absolute paths"));
   }
 
-  /** yes/no as systemd prints them (booleans in any spelling), or one of the modes. */
-  private static List<Assignment> protectSystem(String property, String value) {
-    return List.of(new Assignment(property, "s", booleanOrMode(property, value, "full", "strict")));
-  }
-
-  private static List<Assignment> protectHome(String property, String value) {
-    return List.of(new Assignment(property, "s", booleanOrMode(property, value, "read-only", "tmpfs")));
+  /**
+   * yes/no as systemd prints them (booleans in any spelling), or one of the modes: the string
+   * tables with a boolean fallback (ProtectSystem, ProtectHome, RuntimeDirectoryPreserve …).
+   */
+  private static Parser booleanOr(String... modes) {
+    return (property, value) -> List.of(new Assignment(property, "s", booleanOrMode(property, value, modes)));
   }
 
   private static String booleanOrMode(String property, String value, String... modes) {
@@ -854,7 +855,8 @@ final class PropertyTable {
   private static List<Assignment> tasksMax(String property, String value) {
     List<Assignment> limit = scalableLimit(property, value, 1,
         v -> Values.unsigned(property, v, 0, Values.INFINITY));
-    if (limit.get(0).value().equals(-1) && limit.get(0).signature().equals("u")) {
+    boolean everything = limit.get(0).name().equals("TasksMaxScale") && (int) limit.get(0).value() == -1;
+    if (everything) {
       throw Values.invalid(property, value, "a percentage above 0% and below 100%");
     }
     return limit;
@@ -1100,10 +1102,6 @@ final class PropertyTable {
         PropertyTable::umask);
   }
 
-  /** no, yes or restart; booleans in any spelling, as systemd's table with boolean fallback. */
-  private static List<Assignment> runtimeDirectoryPreserve(String property, String value) {
-    return List.of(new Assignment(property, "s", booleanOrMode(property, value, "restart")));
-  }
 
   /** The namespace types of RestrictNamespaces, as their CLONE_NEW* flags. */
   private static final Map<String, Long> NAMESPACES = Map.of("cgroup", 0x0200_0000L,

@@ -176,6 +176,8 @@ class PropertyGrammarTest {
       SetCredential         | id:hi            | SetCredential        | a(say)  | [[id, 0x6869]]
       LoadCredential        | id:/etc/x        | LoadCredential       | a(ss)   | [[id, /etc/x]]
       CoredumpFilter        | default          | CoredumpFilter       | t       | 51
+      PrivatePIDs           | on               | PrivatePIDs          | s       | yes
+      MemoryPressureWatch   | off              | MemoryPressureWatch  | s       | no
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {

@@ -47,7 +47,7 @@ class PropertyReadbackVmTest {
       "MemoryMax=64M", "MemoryHigh=48M", "MemoryLow=8M", "MemoryMin=4M", "MemorySwapMax=0",
       "MemoryZSwapMax=32M", "StartupMemoryMax=1G", "StartupMemoryHigh=900M",
       "StartupMemoryLow=1M", "StartupMemorySwapMax=0", "StartupMemoryZSwapMax=0",
-      "MemoryZSwapWriteback=no", "MemoryAccounting=yes", "MemoryPressureWatch=on",
+      "MemoryZSwapWriteback=no", "MemoryAccounting=yes", "MemoryPressureWatch=yes",
       "MemoryPressureThresholdSec=100ms",
       "CPUQuota=50%", "CPUQuotaPeriodSec=50ms", "CPUWeight=200", "StartupCPUWeight=50",
       "CPUAccounting=yes", "AllowedCPUs=0", "StartupAllowedCPUs=0-1", "AllowedMemoryNodes=0",
