@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * @param name the unit-file name, as {@code -p NAME=VALUE} takes it
  * @param group what it is about: memory, cpu, io, sandboxing …
  * @param wire the D-Bus property name(s) and signature(s) it is sent as
- * @param unitTypes {@code scope} and/or {@code service}
+ * @param unitTypes the unit types that take it: {@code scope}, {@code service}, {@code timer},
+ *     {@code path}
  * @param creationOnly whether it can only be set when the unit is created
  * @param sinceSystemd the first systemd version that takes it (on services, when that differs)
  * @param scopesSinceSystemd the first systemd version that takes it on scopes

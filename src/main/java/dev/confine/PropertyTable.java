@@ -85,8 +85,12 @@ final class PropertyTable {
     }
   }
 
-  private static final Set<UnitType> BOTH = EnumSet.allOf(UnitType.class);
+  /** [Unit] settings: every unit type takes them, trigger units too. */
+  private static final Set<UnitType> ANY = EnumSet.allOf(UnitType.class);
+  private static final Set<UnitType> BOTH = EnumSet.of(UnitType.SCOPE, UnitType.SERVICE);
   private static final Set<UnitType> SERVICE = EnumSet.of(UnitType.SERVICE);
+  private static final Set<UnitType> TIMER = EnumSet.of(UnitType.TIMER);
+  private static final Set<UnitType> PATH = EnumSet.of(UnitType.PATH);
   private static final String IO_LIMIT = "a base-1000 size such as 10M, or infinity";
   private static final List<String> CONTROLLERS =
       List.of("cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids",
@@ -95,11 +99,11 @@ final class PropertyTable {
 
   static final List<Property> ALL = List.of(
       group("unit",
-          new Property("Description", "Description s", BOTH, false, 1, null,
+          new Property("Description", "Description s", ANY, false, 1, null,
               "human-readable description shown by systemctl", string()),
           new Property("Slice", "Slice s", BOTH, true, 1, null,
               "slice to place the unit in (NAME or NAME.slice)", PropertyTable::slice),
-          new Property("CollectMode", "CollectMode s", BOTH, false, 236, null,
+          new Property("CollectMode", "CollectMode s", ANY, false, 236, null,
               "inactive | inactive-or-failed: when the stopped unit is unloaded",
               words("inactive", "inactive-or-failed"))),
       group("dependencies",
@@ -119,9 +123,9 @@ final class PropertyTable {
           dependency("PropagatesStopTo", 249, "units stopped when this one stops"),
           dependency("StopPropagatedFrom", 249, "units whose stop stops this one"),
           dependency("JoinsNamespaceOf", 1, "units whose /tmp and network namespaces this one shares"),
-          new Property("DefaultDependencies", "DefaultDependencies b", BOTH, true, 1, null,
+          new Property("DefaultDependencies", "DefaultDependencies b", ANY, true, 1, null,
               "add the usual dependencies on basic.target and shutdown.target (default yes)", bool()),
-          new Property("Documentation", "Documentation as", BOTH, true, 1, null,
+          new Property("Documentation", "Documentation as", ANY, true, 1, null,
               "documentation URLs: http://, https://, file:, info: or man:",
               wordsEach(PropertyTable::isDocumentationUrl,
                   "URLs starting with http://, https://, file:/, info: or man:"))),
@@ -473,7 +477,49 @@ final class PropertyTable {
               "capabilities the processes get even as an unprivileged user"),
           new Property("CoredumpFilter", "CoredumpFilter t", SERVICE, true, 246, null,
               "memory kinds a core dump includes: private-anonymous, shared-anonymous, elf-headers,"
-                  + " … default, all, or a hex mask", PropertyTable::coredumpFilter)))
+                  + " … default, all, or a hex mask", PropertyTable::coredumpFilter)),
+      group("timer (--timer-property)",
+          monotonicTimer("OnActiveSec", "after the timer itself started"),
+          monotonicTimer("OnBootSec", "after the machine booted"),
+          monotonicTimer("OnStartupSec", "after the service manager started"),
+          monotonicTimer("OnUnitActiveSec", "after the unit it starts last started"),
+          monotonicTimer("OnUnitInactiveSec", "after the unit it starts last stopped"),
+          new Property("OnCalendar", "TimersCalendar a(ss)", TIMER, true, 1, null,
+              "fire at calendar times, e.g. daily or Mon *-*-* 09:00; empty clears the list",
+              PropertyTable::calendarTimer),
+          new Property("AccuracySec", "AccuracyUSec t", TIMER, true, 1, null,
+              "how late the timer may fire to save wake-ups (default 1min)", timespan("AccuracyUSec")),
+          new Property("RandomizedDelaySec", "RandomizedDelayUSec t", TIMER, true, 229, null,
+              "random delay added to each firing, up to this long", timespan("RandomizedDelayUSec")),
+          new Property("FixedRandomDelay", "FixedRandomDelay b", TIMER, true, 247, null,
+              "the same random delay each time, from the machine and unit", bool()),
+          new Property("Persistent", "Persistent b", TIMER, true, 212, null,
+              "fire at start-up when a calendar time passed while the machine was off", bool()),
+          new Property("WakeSystem", "WakeSystem b", TIMER, true, 212, null,
+              "wake the machine from suspend to fire", bool()),
+          new Property("RemainAfterElapse", "RemainAfterElapse b", TIMER, true, 229, null,
+              "stay loaded after firing for the last time (confine's default: no)", bool()),
+          new Property("OnClockChange", "OnClockChange b", TIMER, true, 242, null,
+              "fire when the realtime clock jumps", bool()),
+          new Property("OnTimezoneChange", "OnTimezoneChange b", TIMER, true, 242, null,
+              "fire when the time zone changes", bool()),
+          new Property("DeferReactivation", "DeferReactivation b", TIMER, true, 257, null,
+              "after the unit it starts ran past a firing time, wait for the next one", bool())),
+      group("path (--path-property)",
+          watchedPath("PathExists", "when the path exists"),
+          watchedPath("PathExistsGlob", "when a path matching the glob exists"),
+          watchedPath("PathChanged", "when the file is closed after writing, or renamed"),
+          watchedPath("PathModified", "like PathChanged, and on every write"),
+          watchedPath("DirectoryNotEmpty", "when the directory holds a file"),
+          new Property("MakeDirectory", "MakeDirectory b", PATH, true, 1, null,
+              "create the watched directories first", bool()),
+          new Property("DirectoryMode", "DirectoryMode u", PATH, true, 1, null,
+              "mode of the directories MakeDirectory creates, in octal (default 0755)",
+              PropertyTable::umask),
+          new Property("TriggerLimitBurst", "TriggerLimitBurst u", PATH, true, 250, null,
+              "firings allowed within TriggerLimitIntervalSec (default 200)", unsignedInt()),
+          new Property("TriggerLimitIntervalSec", "TriggerLimitIntervalUSec t", PATH, true, 250,
+              null, "window of TriggerLimitBurst (default 2s)", timespan("TriggerLimitIntervalUSec"))))
       .stream().flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
   /** The groups, in table order, for help. */
@@ -526,8 +572,9 @@ final class PropertyTable {
   static List<Assignment> parseAssignment(String name, String value, UnitType type) {
     Property property = require(name);
     if (!property.types().contains(type)) {
-      throw new InvalidPropertyException(
-          property.name() + " is not supported for " + type.suffix().substring(1) + " units");
+      throw new InvalidPropertyException(property.name() + " is not supported for "
+          + type.suffix().substring(1) + " units" + (property.types().size() == 1
+              ? "; it is a setting of " + property.types().iterator().next().suffix().substring(1) + " units" : ""));
     }
     return property.parse(value);
   }
@@ -958,12 +1005,42 @@ final class PropertyTable {
         List.of(new Assignment(wireName, "t", Values.timespanUsec(property, value)));
   }
 
+  /** A monotonic timer, sent as {@code TimersMonotonic} (base, µs); empty clears the list. */
+  private static Property monotonicTimer(String name, String after) {
+    return new Property(name, "TimersMonotonic a(st)", TIMER, true, 1, null,
+        "fire this long " + after + ", e.g. 30s or 1h 5min; empty clears the list",
+        (property, value) -> List.of(new Assignment("TimersMonotonic", "a(st)", value.isBlank() ? List.of()
+            : List.of(List.of(property, Values.timespanUsec(property, value))))));
+  }
+
+  /**
+   * A calendar time, sent as {@code TimersCalendar}; systemd parses its grammar (calendar_spec)
+   * and answers a bad one with InvalidArgs.
+   */
+  private static List<Assignment> calendarTimer(String property, String value) {
+    return List.of(new Assignment("TimersCalendar", "a(ss)",
+        value.isBlank() ? List.of() : List.of(List.of(property, value.trim()))));
+  }
+
+  /** A path a path unit watches, sent as {@code Paths} (type, path). */
+  private static Property watchedPath(String name, String when) {
+    return new Property(name, "Paths a(ss)", PATH, true, 1, null,
+        "start the unit " + when + "; an absolute path",
+        (property, value) -> {
+          if (value.isBlank()) {
+            return List.of(new Assignment("Paths", "a(ss)", List.of()));
+          }
+          absolutePath(property, value.trim());
+          return List.of(new Assignment("Paths", "a(ss)", List.of(List.of(property, value.trim()))));
+        });
+  }
+
   /**
    * A dependency list: unit names, as dbus-unit.c wants them (unit_name_is_valid, no templates);
    * each assignment adds to the list.
    */
   private static Property dependency(String name, int since, String summary) {
-    return new Property(name, name + " as", BOTH, true, since, null, summary + "; unit names",
+    return new Property(name, name + " as", ANY, true, since, null, summary + "; unit names",
         wordsEach(Values::isUnitName, "unit names such as network.target"));
   }
 

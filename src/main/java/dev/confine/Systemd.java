@@ -179,6 +179,44 @@ public final class Systemd implements AutoCloseable {
     return startUnit(spec, serviceProperties(spec), false);
   }
 
+  /**
+   * Starts a timer or path unit that starts {@code service} when it fires, as {@code systemd-run
+   * --on-active=…} does: systemd creates the service along with the trigger, but only the trigger
+   * starts now. The two share a name: {@code x.timer} starts {@code x.service}, from the name of
+   * either spec or else {@code confine-<hex>}. A timer is unloaded once it has fired for the last
+   * time ({@code RemainAfterElapse=no}) unless the spec says otherwise.
+   *
+   * @return the trigger unit's name
+   */
+  public String startTrigger(TriggerSpec trigger, ServiceSpec service) {
+    String base = trigger.name().or(service::name).orElseGet(() -> UnitNames.generate(UnitType.SERVICE));
+    base = base.substring(0, base.lastIndexOf('.'));
+    checkStartable(service);
+    List<Object[]> auxiliary = List.<Object[]>of(
+        new Object[] {service.name().orElse(base + UnitType.SERVICE.suffix()), serviceProperties(service)});
+    return startUnit(trigger, trigger.name().orElse(base + trigger.type().suffix()), triggerProperties(trigger),
+        auxiliary, true);
+  }
+
+  /**
+   * Starts a timer or path unit for a unit that already exists: by default the service of the
+   * trigger's own name, else the one its {@code Unit=} names.
+   *
+   * @return the trigger unit's name
+   */
+  public String startTrigger(TriggerSpec trigger) {
+    return startUnit(trigger, triggerProperties(trigger), true);
+  }
+
+  private List<Object[]> triggerProperties(TriggerSpec trigger) {
+    List<Object[]> properties = new ArrayList<>();
+    if (trigger.type() == UnitType.TIMER && !trigger.properties().containsKey("RemainAfterElapse")) {
+      properties.add(property("RemainAfterElapse", new Variant<>(false)));
+    }
+    properties.addAll(commonProperties(trigger));
+    return properties;
+  }
+
   private List<Object[]> serviceProperties(ServiceSpec spec) {
     List<Object[]> properties = commonProperties(spec);
     if (!spec.properties().containsKey("Type")) {
@@ -612,17 +650,20 @@ public final class Systemd implements AutoCloseable {
   }
 
   private String startUnit(UnitSpec spec, List<Object[]> properties, boolean awaitJob) {
-    requireSupported(spec);
-    if (!allowUndelegated) {
-      List<NotEnforced> findings = preflight(spec);
-      if (!findings.isEmpty()) {
-        throw new ControllerNotDelegatedException(findings);
-      }
-    }
-    String name = spec.name().orElseGet(() -> UnitNames.generate(spec.type()));
+    return startUnit(spec, spec.name().orElseGet(() -> UnitNames.generate(spec.type())), properties,
+        List.of(), awaitJob);
+  }
+
+  /**
+   * Starts the unit {@code name} of {@code spec}, along with auxiliary units (name and
+   * properties) that systemd creates with it but does not start.
+   */
+  private String startUnit(UnitSpec spec, String name, List<Object[]> properties, List<Object[]> auxiliary,
+      boolean awaitJob) {
+    checkStartable(spec);
     bus.listenForJobs();
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
-        "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, List.of())[0];
+        "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, auxiliary)[0];
     pinned.add(name);
     if (!awaitJob) {
       return name;
@@ -633,6 +674,20 @@ public final class Systemd implements AutoCloseable {
       throw new JobFailedException(name, result, jobFailure(name, result, spec.type()));
     }
     return name;
+  }
+
+  /**
+   * Refuses, before sending anything, properties newer than this manager, and limits on
+   * controllers it lacks (unless {@link #allowUndelegated}).
+   */
+  private void checkStartable(UnitSpec spec) {
+    requireSupported(spec);
+    if (!allowUndelegated) {
+      List<NotEnforced> findings = preflight(spec);
+      if (!findings.isEmpty()) {
+        throw new ControllerNotDelegatedException(findings);
+      }
+    }
   }
 
   /** Refuses, before sending anything, properties newer than this manager. */
@@ -667,7 +722,7 @@ public final class Systemd implements AutoCloseable {
       return name;
     }
     List<String> loaded = new ArrayList<>();
-    for (UnitType type : UnitType.values()) {
+    for (UnitType type : List.of(UnitType.SERVICE, UnitType.SCOPE)) {
       try {
         unitPath(name + type.suffix());
         loaded.add(name + type.suffix());

@@ -15,7 +15,7 @@ import java.util.Optional;
  * What a transient unit is made of: an optional name, and property assignments that were
  * checked against confine's property table when they were set. Immutable.
  */
-public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec {
+public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpec {
   private final String name;
   private final boolean collect;
   private final Map<String, List<String>> properties;

@@ -2,10 +2,12 @@ package dev.confine;
 
 import java.util.Locale;
 
-/** The transient unit types confine creates. */
+/** The transient unit types confine creates: scopes and services, and the units that trigger services. */
 enum UnitType {
   SCOPE,
-  SERVICE;
+  SERVICE,
+  TIMER,
+  PATH;
 
   /** The type of a unit name with a type suffix, e.g. {@code x.scope}, or null. */
   static UnitType ofName(String unit) {

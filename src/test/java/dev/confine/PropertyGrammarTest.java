@@ -345,7 +345,7 @@ class PropertyGrammarTest {
   void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
         () -> PropertyTable.parseAssignment(property, value, UnitType.SCOPE));
-    assertEquals(property + " is not supported for scope units", e.getMessage());
+    assertEquals(property + " is not supported for scope units; it is a setting of service units", e.getMessage());
   }
 
   /** The Java value PropertyTable uses for a wire value as systemd prints it. */

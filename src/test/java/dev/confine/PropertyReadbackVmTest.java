@@ -127,8 +127,10 @@ class PropertyReadbackVmTest {
   void everyPropertyOfTheTableIsCoveredHere() {
     Set<String> tested = Stream.of(COMMON, SERVICE_ONLY, SYSTEM_ONLY).flatMap(List::stream)
         .map(a -> a.substring(0, a.indexOf('='))).collect(Collectors.toCollection(TreeSet::new));
-    Set<String> table = PropertyTable.ALL.stream().map(PropertyTable.Property::name)
-        .collect(Collectors.toCollection(TreeSet::new));
+    // Timer and path units' own properties: TriggerVmTest.
+    Set<String> table = PropertyTable.ALL.stream()
+        .filter(p -> p.types().contains(UnitType.SCOPE) || p.types().contains(UnitType.SERVICE))
+        .map(PropertyTable.Property::name).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(table, tested);
   }
 

@@ -8,6 +8,7 @@ import dev.confine.PropertyInfo;
 import dev.confine.ScopeSpec;
 import dev.confine.ScopedProcess;
 import dev.confine.ServiceSpec;
+import dev.confine.TriggerSpec;
 import dev.confine.Systemd;
 import dev.confine.UnitExit;
 import dev.confine.UnitSpec;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -163,6 +165,82 @@ final class RunCommand implements Callable<Integer> {
       description = "Count COMMAND's failure as success (ExecStart=-...).")
   boolean ignoreFailure;
 
+  @Option(names = "--path-property", paramLabel = "NAME=VALUE",
+      description = "Start the service from a path unit with this property (PathExists=/srv/inbox …).")
+  List<String> pathProperties = new ArrayList<>();
+
+  @Option(names = "--on-active", paramLabel = "SPAN",
+      description = "Start the service from a timer this long from now (OnActiveSec=).")
+  List<String> onActive = new ArrayList<>();
+
+  @Option(names = "--on-boot", paramLabel = "SPAN",
+      description = "Start the service from a timer this long after boot (OnBootSec=).")
+  List<String> onBoot = new ArrayList<>();
+
+  @Option(names = "--on-startup", paramLabel = "SPAN",
+      description = "Start the service from a timer this long after the manager started (OnStartupSec=).")
+  List<String> onStartup = new ArrayList<>();
+
+  @Option(names = "--on-unit-active", paramLabel = "SPAN",
+      description = "Start the service again this long after it last started (OnUnitActiveSec=).")
+  List<String> onUnitActive = new ArrayList<>();
+
+  @Option(names = "--on-unit-inactive", paramLabel = "SPAN",
+      description = "Start the service again this long after it last stopped (OnUnitInactiveSec=).")
+  List<String> onUnitInactive = new ArrayList<>();
+
+  @Option(names = "--on-calendar", paramLabel = "SPEC",
+      description = "Start the service from a timer at calendar times, e.g. daily (OnCalendar=).")
+  List<String> onCalendar = new ArrayList<>();
+
+  @Option(names = "--on-timezone-change", description = "Start the service when the time zone changes.")
+  boolean onTimezoneChange;
+
+  @Option(names = "--on-clock-change", description = "Start the service when the realtime clock jumps.")
+  boolean onClockChange;
+
+  @Option(names = "--timer-property", paramLabel = "NAME=VALUE",
+      description = "Set a property of the timer that the --on-... options make (AccuracySec=1s …).")
+  List<String> timerPropertyOptions = new ArrayList<>();
+
+  /**
+   * The timer's properties: those of the --on-... options, then --timer-property's. An --on-...
+   * option with an empty value is refused; --timer-property's empty value clears a list.
+   */
+  private List<String> timerProperties() {
+    Map<String, List<String>> byProperty = new LinkedHashMap<>();
+    byProperty.put("OnActiveSec", onActive);
+    byProperty.put("OnBootSec", onBoot);
+    byProperty.put("OnStartupSec", onStartup);
+    byProperty.put("OnUnitActiveSec", onUnitActive);
+    byProperty.put("OnUnitInactiveSec", onUnitInactive);
+    byProperty.put("OnCalendar", onCalendar);
+    byProperty.put("OnTimezoneChange", onTimezoneChange ? List.of("yes") : List.of());
+    byProperty.put("OnClockChange", onClockChange ? List.of("yes") : List.of());
+    List<String> properties = new ArrayList<>();
+    byProperty.forEach((property, values) -> values.forEach(value -> {
+      if (value.isBlank()) {
+        throw new InvalidPropertyException("invalid value for --on-" + OPTION_OF.get(property) + ": ''"
+            + " (expected a time span such as 30s, or a calendar time for --on-calendar)");
+      }
+      properties.add(property + "=" + value);
+    }));
+    properties.addAll(timerPropertyOptions);
+    return properties;
+  }
+
+  private static final Map<String, String> OPTION_OF = Map.of("OnActiveSec", "active", "OnBootSec", "boot",
+      "OnStartupSec", "startup", "OnUnitActiveSec", "unit-active", "OnUnitInactiveSec", "unit-inactive",
+      "OnCalendar", "calendar");
+
+  /** Whether an option says when the timer fires: without one, --timer-property is refused. */
+  private boolean withTimer() {
+    return Stream.of(onActive, onBoot, onStartup, onUnitActive, onUnitInactive, onCalendar)
+        .anyMatch(values -> !values.isEmpty()) || onTimezoneChange || onClockChange
+        || timerPropertyOptions.stream().anyMatch(assignment -> assignment.matches(
+            "(OnActiveSec|OnBootSec|OnStartupSec|OnUnitActiveSec|OnUnitInactiveSec|OnCalendar)=.*"));
+  }
+
   @Option(names = "--delegate-subgroup", paramLabel = "NAME",
       description = "Delegate the unit's cgroup to COMMAND (Delegate=yes unless -p Delegate= says"
           + " which controllers) and start COMMAND in its subgroup NAME (DelegateSubgroup=; before"
@@ -202,6 +280,13 @@ final class RunCommand implements Callable<Integer> {
       }
       return runScope(manager, scopeSpec, payload);
     }
+    if (withTimer() || !pathProperties.isEmpty()) {
+      return runTrigger(manager, triggerSpec(), command.isEmpty() ? null : serviceSpec(manager, environment));
+    }
+    return runService(manager, serviceSpec(manager, environment));
+  }
+
+  private ServiceSpec serviceSpec(Manager manager, Map<String, String> environment) {
     ServiceSpec.Builder builder = ServiceSpec.builder(command);
     configure(builder, manager);
     environment.forEach(builder::setenv);
@@ -224,7 +309,7 @@ final class RunCommand implements Callable<Integer> {
     if (workingDirectory != null) {
       builder.workingDirectory(workingDirectory);
     }
-    return runService(manager, builder.build());
+    return builder.build();
   }
 
   /**
@@ -232,8 +317,22 @@ final class RunCommand implements Callable<Integer> {
    * error (exit 2), a bad value bad input (exit 1).
    */
   private void validate() {
-    if (command.isEmpty()) {
+    boolean withTimer = withTimer();
+    boolean trigger = withTimer || !pathProperties.isEmpty();
+    if (withTimer && !pathProperties.isEmpty()) {
+      throw usage("only one trigger (path, socket, timer) unit can be created");
+    }
+    if (command.isEmpty() && !(trigger && unit != null)) {
       throw usage("command line to execute required");
+    }
+    if (scope && trigger) {
+      throw usage("path, socket or timer options are not supported in --scope mode");
+    }
+    if (!timerPropertyOptions.isEmpty() && !withTimer) {
+      throw usage("--timer-property= has no effect without any other timer options");
+    }
+    if (wait && trigger) {
+      throw usage("--wait may not be combined with path, socket or timer operations");
     }
     if (scope && (remainAfterExit || serviceType != null)) {
       throw usage("--remain-after-exit and --service-type= are not supported in --scope mode");
@@ -273,7 +372,7 @@ final class RunCommand implements Callable<Integer> {
       builder.slice(chosenSlice);
     }
     if (unit != null) {
-      builder.name(unit);
+      builder.name(withTimer() || !pathProperties.isEmpty() ? baseName(unit) : unit);
     }
     builder.collect(collect);
   }
@@ -350,6 +449,41 @@ final class RunCommand implements Callable<Integer> {
         exit = systemd.awaitExit(name);
       }
       return ExitReport.report(exit, quiet, spec.commandLine().getErr());
+    }
+  }
+
+  /**
+   * The timer or path unit of the --on-... and --*-property options: described like the service,
+   * and named after --unit (x.timer starts x.service), as systemd-run does.
+   */
+  private TriggerSpec triggerSpec() {
+    boolean timer = withTimer();
+    TriggerSpec.Builder builder = timer ? TriggerSpec.timer() : TriggerSpec.path();
+    builder.description(description != null ? description : describe(command));
+    (timer ? timerProperties() : pathProperties).forEach(builder::property);
+    if (unit != null) {
+      builder.name(baseName(unit));
+    }
+    return builder.collect(collect).build();
+  }
+
+  /** A unit name without the .service, .timer or .path suffix that --unit may carry. */
+  private static String baseName(String name) {
+    return name.replaceFirst("\\.(service|timer|path)$", "");
+  }
+
+  private int runTrigger(Manager manager, TriggerSpec trigger, ServiceSpec service) {
+    try (Systemd systemd = Systemd.connect(manager)) {
+      if (service != null) {
+        preflight(systemd, service);
+      }
+      String name = service == null ? systemd.startTrigger(trigger) : systemd.startTrigger(trigger, service);
+      String type = name.substring(name.lastIndexOf('.') + 1);
+      info("Running " + type + " as unit: " + name);
+      if (service != null) {
+        info("Will run service as unit: " + name.substring(0, name.lastIndexOf('.')) + ".service");
+      }
+      return 0;
     }
   }
 
@@ -438,7 +572,9 @@ final class RunCommand implements Callable<Integer> {
         out.printf("%s%s:%n", group == null ? "" : "\n", property.group());
         group = property.group();
       }
-      String units = property.unitTypes().size() == 2 ? "both" : property.unitTypes().iterator().next();
+      String units = property.unitTypes().size() > 2 ? "any"
+          : property.unitTypes().equals(Set.of("scope", "service")) ? "both"
+          : String.join("/", new TreeSet<>(property.unitTypes()));
       String since = property.sinceSystemd() == property.scopesSinceSystemd()
           ? "v" + property.sinceSystemd()
           : "v" + property.sinceSystemd() + "/" + property.scopesSinceSystemd();
@@ -446,7 +582,7 @@ final class RunCommand implements Callable<Integer> {
           property.controller().orElse("-"), since, property.summary(),
           property.creationOnly() ? " (at creation only)" : "");
     }
-    out.printf("%nUNITS: scope, service or both; then the controller needed and the first systemd"
+    out.printf("%nUNITS: scope, service, both, timer, path or any; then the controller needed and the first systemd"
         + " version (service/scope where they differ).%nconfine run -p help=NAME tells more about one property.%n");
     out.flush();
   }
@@ -455,7 +591,9 @@ final class RunCommand implements Callable<Integer> {
   static final class PropertyNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return PropertyInfo.all().stream().map(p -> p.name() + "=").iterator();
+      return PropertyInfo.all().stream()
+          .filter(p -> p.unitTypes().contains("service") || p.unitTypes().contains("scope"))
+          .map(p -> p.name() + "=").iterator();
     }
   }
 

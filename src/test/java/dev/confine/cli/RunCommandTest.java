@@ -78,6 +78,18 @@ class RunCommandTest {
       reset-failed bad/name                         | 1 | invalid unit name 'bad/name'
       events --count=-1                             | 1 | invalid value for --count: '-1'
       events bad/name                               | 1 | invalid unit name 'bad/name'
+      run --on-active=1 --scope -- true             | 2 | path, socket or timer options are not supported in --scope mode
+      run --on-active=1 --wait -- true              | 2 | --wait may not be combined with path, socket or timer operations
+      run --timer-property=AccuracySec=1s -- true   | 2 | --timer-property= has no effect without any other timer options
+      run --on-boot=1 --path-property=PathExists=/tmp -- true | 2 | only one trigger (path, socket, timer) unit can be created
+      run --on-active=1                             | 2 | command line to execute required
+      run --on-active= -- true                      | 1 | invalid value for --on-active: ''
+      run --on-calendar= -- true                    | 1 | invalid value for --on-calendar: ''
+      run --on-active=bogus -- true                 | 1 | invalid value for OnActiveSec: 'bogus'
+      run --on-active=1 --timer-property=Bogus=1 -- true | 1 | unknown property 'Bogus'
+      run --path-property=PathExists=tmp -- true    | 1 | invalid value for PathExists: 'tmp'
+      run --path-property=OnActiveSec=1 -- true     | 1 | OnActiveSec is not supported for path units; it is a setting of timer units
+      run -p OnCalendar=daily -- true               | 1 | OnCalendar is not supported for service units; it is a setting of timer units
       """)
   void badInputIsOneLineAndAnExitCode(String args, int status, String message) {
     assertEquals(status, confine(args.split(" ")), err::toString);

@@ -148,6 +148,13 @@ public final class Guest {
     }
   }
 
+  /** The file systemd wrote for a transient unit of the default manager, as it holds the unit. */
+  static String transientUnitFile(String unit) throws IOException {
+    Path directory = ROOT ? Path.of("/run/systemd/transient")
+        : Path.of(System.getenv("XDG_RUNTIME_DIR"), "systemd/transient");
+    return Files.readString(directory.resolve(unit));
+  }
+
   /** The unit's LoadState: {@code not-found} once a transient unit is gone. */
   static String loadState(String unit) throws IOException, InterruptedException {
     return systemctl("show", "-P", "LoadState", unit);

@@ -58,9 +58,7 @@ class RunOptionsVmTest {
       String shown = Guest.systemctl("show", "-p", "RemainAfterExit,Type,Nice,SendSIGHUP,WorkingDirectory,User,Group", unit);
       assertTrue(shown.contains("RemainAfterExit=yes") && shown.contains("Type=oneshot") && shown.contains("Nice=7")
           && shown.contains("SendSIGHUP=yes") && shown.contains("WorkingDirectory=/usr"), shown);
-      Path transientDir = ROOT ? Path.of("/run/systemd/transient")
-          : Path.of(System.getenv("XDG_RUNTIME_DIR"), "systemd/transient");
-      String file = Files.readString(transientDir.resolve(unit));
+      String file = Guest.transientUnitFile(unit);
       for (String line : List.of("RemainAfterExit=yes", "Type=oneshot", "Nice=7", "SendSIGHUP=yes", "WorkingDirectory=/usr")) {
         assertTrue(file.lines().anyMatch(line::equals), line + " missing from\n" + file);
       }
