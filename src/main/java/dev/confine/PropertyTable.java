@@ -91,6 +91,8 @@ final class PropertyTable {
   private static final Set<UnitType> SERVICE = EnumSet.of(UnitType.SERVICE);
   private static final Set<UnitType> TIMER = EnumSet.of(UnitType.TIMER);
   private static final Set<UnitType> PATH = EnumSet.of(UnitType.PATH);
+  private static final Set<UnitType> SOCKET = EnumSet.of(UnitType.SOCKET);
+  private static final Set<UnitType> PATH_OR_SOCKET = EnumSet.of(UnitType.PATH, UnitType.SOCKET);
   private static final String IO_LIMIT = "a base-1000 size such as 10M, or infinity";
   private static final List<String> CONTROLLERS =
       List.of("cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids",
@@ -513,13 +515,76 @@ final class PropertyTable {
           watchedPath("DirectoryNotEmpty", "when the directory holds a file"),
           new Property("MakeDirectory", "MakeDirectory b", PATH, true, 1, null,
               "create the watched directories first", bool()),
-          new Property("DirectoryMode", "DirectoryMode u", PATH, true, 1, null,
-              "mode of the directories MakeDirectory creates, in octal (default 0755)",
+          new Property("DirectoryMode", "DirectoryMode u", PATH_OR_SOCKET, true, 1, null,
+              "mode of the directories it creates (MakeDirectory=, a socket's path), in octal (default 0755)",
               PropertyTable::umask),
-          new Property("TriggerLimitBurst", "TriggerLimitBurst u", PATH, true, 250, null,
-              "firings allowed within TriggerLimitIntervalSec (default 200)", unsignedInt()),
-          new Property("TriggerLimitIntervalSec", "TriggerLimitIntervalUSec t", PATH, true, 250,
-              null, "window of TriggerLimitBurst (default 2s)", timespan("TriggerLimitIntervalUSec"))))
+          new Property("TriggerLimitBurst", "TriggerLimitBurst u", PATH_OR_SOCKET, true, 250, null,
+              "activations allowed within TriggerLimitIntervalSec (default 200 for path units)", unsignedInt()),
+          new Property("TriggerLimitIntervalSec", "TriggerLimitIntervalUSec t", PATH_OR_SOCKET, true, 250,
+              null, "window of TriggerLimitBurst (default 2s)", timespan("TriggerLimitIntervalUSec"))),
+      group("socket (--socket-property)",
+          listen("ListenStream", "a stream socket: a path, [ADDRESS:]PORT or vsock:CID:PORT"),
+          listen("ListenDatagram", "a datagram socket: a path, [ADDRESS:]PORT …"),
+          listen("ListenSequentialPacket", "a sequential packet socket: a path"),
+          listen("ListenFIFO", "a FIFO: a path"),
+          listen("ListenSpecial", "a special file, e.g. a character device"),
+          listen("ListenNetlink", "a netlink socket: FAMILY [GROUP], e.g. route 1"),
+          listen("ListenMessageQueue", "a POSIX message queue: /NAME"),
+          listen("ListenUSBFunction", "a USB FunctionFS directory"),
+          socketFlag("Accept", "start one service instance per connection (a template service)"),
+          socketFlag("FlushPending", "drop pending input before the service starts"),
+          socketFlag("Writable", "open a FIFO or special file for writing too"),
+          socketFlag("KeepAlive", "TCP keep-alive"),
+          socketFlag("NoDelay", "TCP_NODELAY: no Nagle delay"),
+          socketFlag("FreeBind", "bind to addresses not configured yet"),
+          socketFlag("Transparent", "IP_TRANSPARENT"),
+          socketFlag("Broadcast", "SO_BROADCAST for datagram sockets"),
+          socketFlag("PassCredentials", "SO_PASSCRED"),
+          socketFlag("PassSecurity", "SO_PASSSEC"),
+          socketFlag("PassPacketInfo", "IP_PKTINFO and friends"),
+          socketFlag("ReusePort", "SO_REUSEPORT"),
+          socketFlag("RemoveOnStop", "remove the socket files and symlinks when stopped"),
+          socketFlag("SELinuxContextFromNet", "take the service's SELinux context from the peer"),
+          socketNumber("Priority", "i", "SO_PRIORITY of the traffic"),
+          socketNumber("IPTTL", "i", "IP_TTL of the packets"),
+          socketNumber("Mark", "i", "SO_MARK of the packets"),
+          new Property("IPTOS", "IPTOS i", SOCKET, true, 1, null,
+              "IP_TOS: low-delay, throughput, reliability, low-cost or a number 0-255",
+              PropertyTable::ipTos),
+          socketNumber("Backlog", "u", "listen() backlog"),
+          socketNumber("MaxConnections", "u", "connections at a time with Accept=yes (default 64)"),
+          socketNumber("MaxConnectionsPerSource", "u", "connections at a time from one source"),
+          socketNumber("KeepAliveProbes", "u", "TCP keep-alive probes before the connection is dropped"),
+          socketNumber("MessageQueueMaxMessages", "x", "mq_maxmsg of the message queue"),
+          socketNumber("MessageQueueMessageSize", "x", "mq_msgsize of the message queue"),
+          new Property("SocketMode", "SocketMode u", SOCKET, true, 1, null,
+              "mode of the socket file or FIFO, in octal (default 0666)", PropertyTable::umask),
+          new Property("KeepAliveTimeSec", "KeepAliveTimeUSec t", SOCKET, true, 1, null,
+              "idle time before TCP keep-alive probes start", timespan("KeepAliveTimeUSec")),
+          new Property("KeepAliveIntervalSec", "KeepAliveIntervalUSec t", SOCKET, true, 1, null,
+              "time between TCP keep-alive probes", timespan("KeepAliveIntervalUSec")),
+          new Property("DeferAcceptSec", "DeferAcceptUSec t", SOCKET, true, 1, null,
+              "TCP_DEFER_ACCEPT: wake the service only when data arrived", timespan("DeferAcceptUSec")),
+          socketSize("ReceiveBuffer", "SO_RCVBUF"),
+          socketSize("SendBuffer", "SO_SNDBUF"),
+          socketSize("PipeSize", "the FIFO's pipe size"),
+          socketString("SmackLabel", "SMACK label of the socket file"),
+          socketString("SmackLabelIPOut", "SMACK label of outgoing packets"),
+          socketString("TCPCongestion", "TCP congestion algorithm, e.g. cubic"),
+          socketString("BindToDevice", "network interface the socket binds to"),
+          new Property("BindIPv6Only", "BindIPv6Only s", SOCKET, true, 1, null,
+              "default | both | ipv6-only: IPV6_V6ONLY", words("default", "both", "ipv6-only")),
+          socketString("FileDescriptorName", "name the service sees for the socket's descriptors"),
+          socketString("SocketUser", "owner of the socket file or FIFO"),
+          socketString("SocketGroup", "group of the socket file or FIFO"),
+          new Property("Timestamping", "Timestamping s", SOCKET, true, 247, null,
+              "off | us | ns: SO_TIMESTAMP precision", words("off", "us", "usec", "μs", "ns", "nsec")),
+          new Property("Symlinks", "Symlinks as", SOCKET, true, 214, null,
+              "symlinks to the socket file or FIFO: absolute paths",
+              wordsEach(path -> path.startsWith("/") && Values.isNormalizedPath(path), "absolute, normalized paths")),
+          new Property("SocketProtocol", "SocketProtocol i", SOCKET, true, 229, null,
+              "udplite, sctp or mptcp instead of the socket type's default",
+              PropertyTable::socketProtocol)))
       .stream().flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
   /** The groups, in table order, for help. */
@@ -540,12 +605,14 @@ final class PropertyTable {
 
   /**
    * Unit-file settings that transient units cannot take, by their section: bus-unit-util.c has
-   * no case for them, or (JobTimeoutSec, JobRunningTimeoutSec) the manager no transient setter.
+   * no case for them, or (JobTimeoutSec, JobRunningTimeoutSec, SmackLabelIPIn on 257) the manager
+   * no transient setter.
    */
   private static final Map<String, String> UNIT_FILE_ONLY = Map.of(
       "WantedBy", "[Install]", "RequiredBy", "[Install]", "UpheldBy", "[Install]",
       "Alias", "[Install]", "Also", "[Install]", "DefaultInstance", "[Install]",
-      "Sockets", "[Service]", "JobTimeoutSec", "[Unit]", "JobRunningTimeoutSec", "[Unit]");
+      "Sockets", "[Service]", "JobTimeoutSec", "[Unit]", "JobRunningTimeoutSec", "[Unit]",
+      "SmackLabelIPIn", "[Socket]");
 
   /**
    * The named property, or an error that says why a unit-file-only setting cannot be sent, or
@@ -1020,6 +1087,58 @@ final class PropertyTable {
   private static List<Assignment> calendarTimer(String property, String value) {
     return List.of(new Assignment("TimersCalendar", "a(ss)",
         value.isBlank() ? List.of() : List.of(List.of(property, value.trim()))));
+  }
+
+  /** Something a socket unit listens on, sent as {@code Listen} (type, address). */
+  private static Property listen(String name, String what) {
+    String type = name.substring("Listen".length());
+    return new Property(name, "Listen a(ss)", SOCKET, true, 1, null, "listen on " + what + "; empty clears the list",
+        (property, value) -> List.of(new Assignment("Listen", "a(ss)",
+            value.isBlank() ? List.of() : List.of(List.of(type, value.trim())))));
+  }
+
+  private static Property socketFlag(String name, String summary) {
+    return new Property(name, name + " b", SOCKET, true, 1, null, summary, bool());
+  }
+
+  private static Property socketString(String name, String summary) {
+    return new Property(name, name + " s", SOCKET, true, 1, null, summary, string());
+  }
+
+  private static Property socketSize(String name, String summary) {
+    return new Property(name, name + " t", SOCKET, true, 1, null, summary + ": bytes, K/M/G (base 1024)",
+        (property, value) -> List.of(new Assignment(property, "t", Values.size(property, value, 1024))));
+  }
+
+  /** A number, as safe_atoi ({@code i}), safe_atou ({@code u}) or safe_atoi64 ({@code x}) reads it. */
+  private static Property socketNumber(String name, String signature, String summary) {
+    Parser parser = switch (signature) {
+      case "u" -> unsignedInt();
+      case "i" -> signedInRange(Integer.MIN_VALUE, Integer.MAX_VALUE);
+      default -> (property, value) -> List.of(new Assignment(property, "x",
+          Values.number(property, value, Long.MIN_VALUE, Long.MAX_VALUE)));
+    };
+    return new Property(name, name + " " + signature, SOCKET, true, 1, null, summary, parser);
+  }
+
+  private static final Map<String, Integer> IP_TOS = Map.of("low-delay", 0x10, "throughput", 0x08,
+      "reliability", 0x04, "low-cost", 0x02);
+
+  private static List<Assignment> ipTos(String property, String value) {
+    Integer named = IP_TOS.get(value.trim());
+    return List.of(new Assignment(property, "i",
+        named != null ? named : (int) Values.number(property, value.trim(), 0, 0xff)));
+  }
+
+  /** parse_ip_protocol: the protocols systemd lets a socket unit choose. */
+  private static final Map<String, Integer> SOCKET_PROTOCOLS = Map.of("udplite", 136, "sctp", 132, "mptcp", 262);
+
+  private static List<Assignment> socketProtocol(String property, String value) {
+    Integer protocol = SOCKET_PROTOCOLS.get(value.trim());
+    if (protocol == null) {
+      throw Values.invalid(property, value, "udplite, sctp or mptcp");
+    }
+    return List.of(new Assignment(property, "i", protocol));
   }
 
   /** A path a path unit watches, sent as {@code Paths} (type, path). */

@@ -48,14 +48,6 @@ public final class ServiceSpec extends UnitSpec {
     return environment;
   }
 
-  /**
-   * Whether systemd takes this as an environment variable's name (env_name_is_valid): letters,
-   * digits and {@code _}, not starting with a digit.
-   */
-  public static boolean isEnvironmentName(String name) {
-    return name.matches("[A-Za-z_][A-Za-z0-9_]*");
-  }
-
   /** Whether a failing command still counts as success ({@code ExecStart=-…}). */
   public boolean ignoreFailure() {
     return ignoreFailure;
@@ -94,7 +86,7 @@ public final class ServiceSpec extends UnitSpec {
 
     /** Adds {@code NAME=VALUE} to the service's environment. */
     public Builder setenv(String name, String value) {
-      if (!isEnvironmentName(name)) {
+      if (!EnvironmentVariables.isValidName(name)) {
         throw new InvalidPropertyException("invalid environment variable name '" + name
             + "' (expected letters, digits and _, not starting with a digit)");
       }

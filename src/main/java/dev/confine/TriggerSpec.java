@@ -1,10 +1,11 @@
 package dev.confine;
 
 /**
- * A transient timer or path unit that starts a service when it fires, as {@code systemd-run}
- * makes one for {@code --on-active=}, {@code --timer-property=} or {@code --path-property=}.
- * Its properties are those of the timer or path unit ({@code OnActiveSec=30s},
- * {@code OnCalendar=daily}, {@code PathExists=/srv/inbox} …) and the [Unit] ones; see
+ * A transient timer, path or socket unit that starts a service when it fires, as {@code
+ * systemd-run} makes one for {@code --on-active=}, {@code --timer-property=}, {@code
+ * --path-property=} or {@code --socket-property=}. Its properties are those of its unit type
+ * ({@code OnActiveSec=30s}, {@code PathExists=/srv/inbox}, {@code ListenStream=8080} …) and the
+ * [Unit] ones; see
  * {@link Systemd#startTrigger(TriggerSpec, ServiceSpec)}.
  */
 public final class TriggerSpec extends UnitSpec {
@@ -23,6 +24,11 @@ public final class TriggerSpec extends UnitSpec {
   /** A builder for a path unit ({@code .path}). */
   public static Builder path() {
     return new Builder(UnitType.PATH);
+  }
+
+  /** A builder for a socket unit ({@code .socket}): the service starts at the first connection. */
+  public static Builder socket() {
+    return new Builder(UnitType.SOCKET);
   }
 
   @Override

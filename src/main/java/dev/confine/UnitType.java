@@ -7,7 +7,8 @@ enum UnitType {
   SCOPE,
   SERVICE,
   TIMER,
-  PATH;
+  PATH,
+  SOCKET;
 
   /** The type of a unit name with a type suffix, e.g. {@code x.scope}, or null. */
   static UnitType ofName(String unit) {

@@ -23,7 +23,7 @@ class UnitNamesTest {
     String second = UnitNames.generate(type);
 
     for (String name : new String[] {first, second}) {
-      assertTrue(name.matches("confine-[0-9a-f]{32}\\.(scope|service|timer|path)"), name);
+      assertTrue(name.matches("confine-[0-9a-f]{32}\\.(scope|service|timer|path|socket)"), name);
       assertTrue(name.endsWith(type.suffix()), name);
     }
     assertNotEquals(first, second);

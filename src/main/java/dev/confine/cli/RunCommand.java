@@ -1,5 +1,6 @@
 package dev.confine.cli;
 
+import dev.confine.EnvironmentVariables;
 import dev.confine.InvalidPropertyException;
 import dev.confine.JobFailedException;
 import dev.confine.Manager;
@@ -165,6 +166,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Count COMMAND's failure as success (ExecStart=-...).")
   boolean ignoreFailure;
 
+  @Option(names = "--socket-property", paramLabel = "NAME=VALUE",
+      description = "Start the service from a socket unit with this property (ListenStream=8080 …).")
+  List<String> socketProperties = new ArrayList<>();
+
   @Option(names = "--path-property", paramLabel = "NAME=VALUE",
       description = "Start the service from a path unit with this property (PathExists=/srv/inbox …).")
   List<String> pathProperties = new ArrayList<>();
@@ -280,7 +285,7 @@ final class RunCommand implements Callable<Integer> {
       }
       return runScope(manager, scopeSpec, payload);
     }
-    if (withTimer() || !pathProperties.isEmpty()) {
+    if (trigger()) {
       return runTrigger(manager, triggerSpec(), command.isEmpty() ? null : serviceSpec(manager, environment));
     }
     return runService(manager, serviceSpec(manager, environment));
@@ -318,8 +323,9 @@ final class RunCommand implements Callable<Integer> {
    */
   private void validate() {
     boolean withTimer = withTimer();
-    boolean trigger = withTimer || !pathProperties.isEmpty();
-    if (withTimer && !pathProperties.isEmpty()) {
+    int triggers = (withTimer ? 1 : 0) + (pathProperties.isEmpty() ? 0 : 1) + (socketProperties.isEmpty() ? 0 : 1);
+    boolean trigger = triggers > 0;
+    if (triggers > 1) {
       throw usage("only one trigger (path, socket, timer) unit can be created");
     }
     if (command.isEmpty() && !(trigger && unit != null)) {
@@ -372,7 +378,7 @@ final class RunCommand implements Callable<Integer> {
       builder.slice(chosenSlice);
     }
     if (unit != null) {
-      builder.name(withTimer() || !pathProperties.isEmpty() ? baseName(unit) : unit);
+      builder.name(trigger() ? baseName(unit) : unit);
     }
     builder.collect(collect);
   }
@@ -383,7 +389,7 @@ final class RunCommand implements Callable<Integer> {
       int eq = entry.indexOf('=');
       String name = eq < 0 ? entry : entry.substring(0, eq);
       String value = eq < 0 ? System.getenv(entry) : entry.substring(eq + 1);
-      if (!ServiceSpec.isEnvironmentName(name)) {
+      if (!EnvironmentVariables.isValidName(name)) {
         throw new InvalidPropertyException("invalid value for --setenv: '" + entry
             + "' (expected NAME[=VALUE], NAME of letters, digits and _, not starting with a digit)");
       }
@@ -457,19 +463,25 @@ final class RunCommand implements Callable<Integer> {
    * and named after --unit (x.timer starts x.service), as systemd-run does.
    */
   private TriggerSpec triggerSpec() {
-    boolean timer = withTimer();
-    TriggerSpec.Builder builder = timer ? TriggerSpec.timer() : TriggerSpec.path();
+    TriggerSpec.Builder builder = withTimer() ? TriggerSpec.timer()
+        : socketProperties.isEmpty() ? TriggerSpec.path() : TriggerSpec.socket();
     builder.description(description != null ? description : describe(command));
-    (timer ? timerProperties() : pathProperties).forEach(builder::property);
+    (withTimer() ? timerProperties() : socketProperties.isEmpty() ? pathProperties : socketProperties)
+        .forEach(builder::property);
     if (unit != null) {
       builder.name(baseName(unit));
     }
     return builder.collect(collect).build();
   }
 
-  /** A unit name without the .service, .timer or .path suffix that --unit may carry. */
+  /** Whether a timer, path or socket unit is to start the service. */
+  private boolean trigger() {
+    return withTimer() || !pathProperties.isEmpty() || !socketProperties.isEmpty();
+  }
+
+  /** A unit name without the .service, .timer, .path or .socket suffix that --unit may carry. */
   private static String baseName(String name) {
-    return name.replaceFirst("\\.(service|timer|path)$", "");
+    return name.replaceFirst("\\.(service|timer|path|socket)$", "");
   }
 
   private int runTrigger(Manager manager, TriggerSpec trigger, ServiceSpec service) {

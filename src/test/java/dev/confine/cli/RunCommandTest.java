@@ -88,6 +88,10 @@ class RunCommandTest {
       run --on-active=bogus -- true                 | 1 | invalid value for OnActiveSec: 'bogus'
       run --on-active=1 --timer-property=Bogus=1 -- true | 1 | unknown property 'Bogus'
       run --path-property=PathExists=tmp -- true    | 1 | invalid value for PathExists: 'tmp'
+      run --socket-property=ListenFIFO=/tmp/f --path-property=PathExists=/tmp -- true | 2 | only one trigger
+      run --socket-property=IPTOS=fast -- true      | 1 | invalid value for IPTOS: 'fast'
+      run --socket-property=SocketProtocol=tcp -- true | 1 | invalid value for SocketProtocol: 'tcp' (expected udplite, sctp or mptcp)
+      run --socket-property=Backlog=-1 -- true      | 1 | invalid value for Backlog: '-1'
       run --path-property=OnActiveSec=1 -- true     | 1 | OnActiveSec is not supported for path units; it is a setting of timer units
       run -p OnCalendar=daily -- true               | 1 | OnCalendar is not supported for service units; it is a setting of timer units
       """)

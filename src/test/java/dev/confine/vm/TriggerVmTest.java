@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.confine.PropertyInfo;
 import dev.confine.vm.Guest.Result;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +31,10 @@ import org.junit.jupiter.api.Test;
 @Tag("vm")
 class TriggerVmTest {
 
-  /** Every timer and path property of the table, with a value that differs from the default. */
+  /**
+   * Every timer, path and socket property of the table, with a value that differs from the
+   * default where there is one; DIR is a directory of the test's, USER and GROUP the caller's.
+   */
   private static final Map<String, List<String>> TRIGGER_PROPERTIES = Map.of(
       "timer", List.of("OnActiveSec=1h", "OnBootSec=2h", "OnStartupSec=3h", "OnUnitActiveSec=4h",
           "OnUnitInactiveSec=5h", "OnCalendar=Mon *-*-* 09:00:00", "AccuracySec=1s",
@@ -37,7 +43,27 @@ class TriggerVmTest {
       "path", List.of("PathExists=/run/confine-none-1", "PathExistsGlob=/run/confine-none-*",
           "PathChanged=/run/confine-none-2", "PathModified=/run/confine-none-3",
           "DirectoryNotEmpty=/run/confine-none-4", "MakeDirectory=no", "DirectoryMode=0700",
-          "TriggerLimitBurst=10", "TriggerLimitIntervalSec=5s"));
+          "TriggerLimitBurst=10", "TriggerLimitIntervalSec=5s"),
+      "socket", List.of("ListenStream=DIR/stream", "ListenDatagram=DIR/dgram", "ListenSequentialPacket=DIR/seq",
+          "ListenFIFO=DIR/fifo", "ListenNetlink=route 0", "ListenMessageQueue=/MQ",
+          "Accept=no", "FlushPending=yes", "Writable=yes", "KeepAlive=yes", "NoDelay=yes", "FreeBind=yes",
+          "Transparent=yes", "Broadcast=yes", "PassCredentials=yes", "PassSecurity=yes", "PassPacketInfo=yes",
+          "ReusePort=yes", "RemoveOnStop=yes", "SELinuxContextFromNet=no", "Priority=1", "IPTTL=64", "Mark=1",
+          "IPTOS=low-delay", "Backlog=16", "MaxConnections=8", "MaxConnectionsPerSource=4", "KeepAliveProbes=3",
+          "MessageQueueMaxMessages=5", "MessageQueueMessageSize=64", "SocketMode=0600", "KeepAliveTimeSec=30s",
+          "KeepAliveIntervalSec=5s", "DeferAcceptSec=1s", "ReceiveBuffer=64K", "SendBuffer=64K", "PipeSize=64K",
+          "SmackLabel=x", "SmackLabelIPOut=x", "TCPCongestion=cubic", "BindToDevice=lo",
+          "BindIPv6Only=both", "FileDescriptorName=confine", "SocketUser=USER", "SocketGroup=GROUP",
+          "Timestamping=us", "Symlinks=DIR/link", "DirectoryMode=0700", "TriggerLimitBurst=10",
+          "TriggerLimitIntervalSec=5s"));
+
+  /**
+   * Socket properties that systemd takes but that may make this VM's socket fail to start (no
+   * FunctionFS, no such protocol for a unix socket, a special file it will not open as a user):
+   * the start may fail, systemd must not refuse them.
+   */
+  private static final List<String> ACCEPTED_BUT_UNSTARTABLE = List.of("ListenUSBFunction=DIR/usb",
+      "SocketProtocol=sctp", "ListenSpecial=/dev/null");
 
   @Test
   void aTimerStartsItsServiceWhenItFires() throws Exception {
@@ -120,41 +146,85 @@ class TriggerVmTest {
   @Test
   void everyTimerAndPathPropertyIsSetOnARealUnit() throws Exception {
     Set<String> table = PropertyInfo.all().stream()
-        .filter(p -> p.unitTypes().equals(Set.of("timer")) || p.unitTypes().equals(Set.of("path")))
+        .filter(p -> Set.of("timer", "path", "socket").containsAll(p.unitTypes()))
         .map(PropertyInfo::name).collect(Collectors.toCollection(TreeSet::new));
-    Set<String> tested = TRIGGER_PROPERTIES.values().stream().flatMap(List::stream)
+    Set<String> tested = Stream.concat(TRIGGER_PROPERTIES.values().stream().flatMap(List::stream),
+            ACCEPTED_BUT_UNSTARTABLE.stream())
         .map(a -> a.substring(0, a.indexOf('='))).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(table, tested);
     int version = Integer.parseInt(Guest.run(Map.of(), "", List.of("systemctl", "--version")).out()
         .split("\\s+")[1]);
+    Path dir = Files.createTempDirectory("confine-all");
+    String user = System.getProperty("user.name");
+    String group = Guest.run(Map.of(), "", List.of("id", "-gn")).out().trim();
+    // One unit per property, so that every refusal shows, each with what the unit needs besides.
+    Map<String, String> needs = Map.of("timer", "OnActiveSec=1h", "path", "PathExists=DIR/none",
+        "socket", "ListenStream=DIR/UNIT");
+    List<String> failures = new ArrayList<>();
     for (Map.Entry<String, List<String>> kind : TRIGGER_PROPERTIES.entrySet()) {
-      String unit = Guest.uniqueName("confine-all");
-      List<String> args = new ArrayList<>(List.of("run", "-q", "-r", "--unit=" + unit));
       for (String assignment : kind.getValue()) {
+        String unit = Guest.uniqueName("confine-all");
         String name = assignment.substring(0, assignment.indexOf('='));
-        if (PropertyInfo.named(name).sinceSystemd() <= version) {
-          args.add("--" + kind.getKey() + "-property=" + assignment);
-        } else {
-          Result refused = confineInProcess("run", "--on-active=1h", "--timer-property=" + assignment, "--", "true");
-          assertEquals(1, refused.status(), refused::toString);
-          assertTrue(refused.err().contains(name + " needs systemd " + PropertyInfo.named(name).sinceSystemd()),
-              refused::toString);
-        }
-      }
-      args.addAll(List.of("--", "true"));
-      Result result = confineInProcess(args.toArray(String[]::new));
-      try {
-        assertEquals(0, result.status(), result::toString);
-        String file = Guest.transientUnitFile(unit + "." + kind.getKey());
-        for (String assignment : kind.getValue()) {
-          String name = assignment.substring(0, assignment.indexOf('='));
-          if (PropertyInfo.named(name).sinceSystemd() <= version) {
-            assertTrue(file.lines().anyMatch(line -> line.startsWith(name + "=")), name + " missing from\n" + file);
+        String option = "--" + kind.getKey() + "-property=";
+        Result result = confineInProcess("run", "-q", "-r", "--unit=" + unit,
+            option + needs.get(kind.getKey()).replace("DIR", dir.toString()).replace("UNIT", unit),
+            option + assignment.replace("DIR", dir.toString()).replace("/MQ", "/" + unit)
+                .replace("USER", user).replace("GROUP", group), "--", "true");
+        try {
+          if (PropertyInfo.named(name).sinceSystemd() > version) {
+            if (result.status() != 1 || !result.err().contains(name + " needs systemd")) {
+              failures.add(name + " is newer than systemd " + version + " but was not refused: " + result);
+            }
+          } else if (result.status() != 0) {
+            failures.add(name + ": " + result.err().trim());
+          } else if (Guest.transientUnitFile(unit + "." + kind.getKey()).lines()
+              .noneMatch(line -> line.startsWith(name + "="))) {
+            failures.add(name + " missing from " + unit + "." + kind.getKey());
           }
+        } finally {
+          Guest.systemctl("stop", unit + "." + kind.getKey(), unit + ".service");
         }
-      } finally {
-        Guest.systemctl("stop", unit + "." + kind.getKey(), unit + ".service");
       }
+    }
+    for (String assignment : ACCEPTED_BUT_UNSTARTABLE) {
+      String unit = Guest.uniqueName("confine-unstartable");
+      Result result = confineInProcess("run", "-q", "--unit=" + unit, "--socket-property=ListenStream=" + dir.resolve(unit),
+          "--socket-property=" + assignment.replace("DIR", dir.toString()), "--", "true");
+      Guest.systemctl("stop", unit + ".socket", unit + ".service");
+      Guest.systemctl("reset-failed", unit + ".socket", unit + ".service");
+      if (result.status() != 0 && !result.err().contains("failed (job result")) {
+        failures.add(assignment + ": " + result.err().trim());
+      }
+    }
+    assertEquals(List.of(), failures);
+    Guest.run(Map.of(), "", List.of("rm", "-rf", dir.toString()));
+  }
+
+  /** TEST-74-AUX-UTILS.run.sh, "Transient socket unit"; and a connection starts the service. */
+  @Test
+  void aSocketUnitListensAndStartsItsServiceOnAConnection() throws Exception {
+    Path dir = Files.createTempDirectory("confine-socket");
+    String unit = Guest.uniqueName("confine-socket");
+    Result result = confineInProcess("run", "--remain-after-exit", "--unit=" + unit,
+        "--socket-property=ListenFIFO=" + dir.resolve("socket.fifo"), "--socket-property=SocketMode=0666",
+        "--socket-property=SocketMode=0644", "--socket-property=ListenStream=" + dir.resolve("stream"),
+        "--", "touch", dir.resolve("ran").toString());
+    try {
+      assertEquals(0, result.status(), result::toString);
+      assertTrue(result.err().startsWith("Running socket as unit: " + unit + ".socket\n"), result::toString);
+      List<String> socket = Guest.transientUnitFile(unit + ".socket").lines().toList();
+      // systemd-run sends both SocketMode= and the file has both lines; confine sends the last, which wins.
+      for (String line : List.of("ListenFIFO=" + dir.resolve("socket.fifo"), "SocketMode=0644")) {
+        assertTrue(socket.contains(line), line + " missing from " + socket);
+      }
+      assertFalse(Files.exists(dir.resolve("ran")), "nothing connected yet");
+      try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("stream")))) {
+        Guest.awaitProperty(unit + ".service", "SubState", "exited", Duration.ofSeconds(30));
+      }
+      assertTrue(Files.exists(dir.resolve("ran")), "the connection started the service");
+    } finally {
+      Guest.systemctl("stop", unit + ".socket", unit + ".service");
+      Guest.run(Map.of(), "", List.of("rm", "-rf", dir.toString()));
     }
   }
 }
