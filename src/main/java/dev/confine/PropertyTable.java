@@ -93,6 +93,15 @@ final class PropertyTable {
   private static final Set<UnitType> PATH = EnumSet.of(UnitType.PATH);
   private static final Set<UnitType> SOCKET = EnumSet.of(UnitType.SOCKET);
   private static final Set<UnitType> PATH_OR_SOCKET = EnumSet.of(UnitType.PATH, UnitType.SOCKET);
+  /** MS_SHARED, MS_SLAVE and MS_PRIVATE. */
+  private static final Map<String, Long> MOUNT_PROPAGATION =
+      Map.of("shared", 1L << 20, "slave", 1L << 19, "private", 1L << 18);
+
+  /** The architecture names of SystemCallArchitectures (seccomp_arch_from_string). */
+  private static final Set<String> SYSCALL_ARCHITECTURES = Set.of("native", "x86", "x86-64", "x32",
+      "arm", "arm64", "loongarch64", "mips", "mips64", "mips64-n32", "mipsel", "mipsel64",
+      "mipsel64-n32", "parisc", "parisc64", "ppc", "ppc64", "ppc64-le", "riscv64", "s390", "s390x");
+
   private static final String IO_LIMIT = "a base-1000 size such as 10M, or infinity";
   private static final List<String> CONTROLLERS =
       List.of("cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids",
@@ -107,7 +116,29 @@ final class PropertyTable {
               "slice to place the unit in (NAME or NAME.slice)", PropertyTable::slice),
           new Property("CollectMode", "CollectMode s", ANY, false, 236, null,
               "inactive | inactive-or-failed: when the stopped unit is unloaded",
-              words("inactive", "inactive-or-failed"))),
+              words("inactive", "inactive-or-failed")),
+          new Property("SourcePath", "SourcePath s", BOTH, true, 1, null,
+              "the configuration file the unit was made from, for systemctl status",
+              PropertyTable::absolutePath),
+          unitFlag("StopWhenUnneeded", 1, "stop the unit once no other unit needs it"),
+          unitFlag("RefuseManualStart", 1, "refuse starts asked for by users"),
+          unitFlag("RefuseManualStop", 1, "refuse stops asked for by users"),
+          unitFlag("AllowIsolate", 1, "allow systemctl isolate to this unit"),
+          unitFlag("IgnoreOnIsolate", 1, "keep the unit running when another unit is isolated"),
+          unitFlag("SurviveFinalKillSignal", 254,
+              "leave the processes alone at the final kill of a soft reboot"),
+          jobMode("OnFailureJobMode", 1, "OnFailure"),
+          jobMode("OnSuccessJobMode", 249, "OnSuccess"),
+          emergencyAction("FailureAction", "when the unit fails"),
+          emergencyAction("SuccessAction", "when the unit ends successfully"),
+          emergencyAction("StartLimitAction", "when the start rate limit is hit"),
+          actionExitStatus("FailureActionExitStatus", "FailureAction"),
+          actionExitStatus("SuccessActionExitStatus", "SuccessAction"),
+          new Property("RebootArgument", "RebootArgument s", BOTH, true, 1, null,
+              "argument of the reboot system call for the reboot actions", string()),
+          new Property("RequiresMountsFor", "RequiresMountsFor as", BOTH, true, 1, null,
+              "absolute paths whose mount units this one requires and starts after",
+              wordsEach(PropertyTable::isAbsoluteNormalized, "absolute, normalized paths"))),
       group("dependencies",
           dependency("After", 1, "units this one starts after, when both start"),
           dependency("Before", 1, "units this one starts before, when both start"),
@@ -310,6 +341,29 @@ final class PropertyTable {
                   "idle")),
           new Property("RemainAfterExit", "RemainAfterExit b", SERVICE, true, 1, null,
               "keep the service active after its process exits", bool()),
+          new Property("GuessMainPID", "GuessMainPID b", SERVICE, true, 1, null,
+              "guess the main process of a forking service without PIDFile (default yes)", bool()),
+          new Property("PIDFile", "PIDFile s", SERVICE, true, 1, null,
+              "file the main process of a forking service writes its PID to",
+              PropertyTable::absolutePath),
+          new Property("BusName", "BusName s", SERVICE, true, 1, null,
+              "D-Bus name that a Type=dbus service takes when it is ready",
+              (property, value) -> List.of(new Assignment(property, "s", busName(property, value)))),
+          new Property("FileDescriptorStoreMax", "FileDescriptorStoreMax u", SERVICE, true, 219,
+              null, "file descriptors the service may keep in the manager", unsignedInt()),
+          new Property("FileDescriptorStorePreserve", "FileDescriptorStorePreserve s", SERVICE, true,
+              254, null, "no | yes | restart: keep the stored file descriptors while stopped",
+              booleanOr("restart")),
+          new Property("IgnoreSIGPIPE", "IgnoreSIGPIPE b", SERVICE, true, 1, null,
+              "ignore SIGPIPE (default yes)", bool()),
+          new Property("MountFlags", "MountFlags t", SERVICE, true, 1, null,
+              "shared | slave | private: how mounts propagate out of the service's namespace",
+              (property, value) -> List.of(new Assignment(property, "t", MOUNT_PROPAGATION.get(
+                  Values.oneOf(property, value, List.of("shared", "slave", "private")))))),
+          new Property("SystemCallArchitectures", "SystemCallArchitectures as", SERVICE, true, 209,
+              null, "architectures whose system calls are allowed: native, x86-64, x86 …",
+              wordsEach(arch -> SYSCALL_ARCHITECTURES.contains(arch),
+                  "architectures such as native or x86-64")),
           new Property("User", "User s", BOTH, true, 1, null,
               "user to run as (system manager); for scopes, owner of the delegated cgroup",
               string()).scopesSince(252),
@@ -343,6 +397,20 @@ final class PropertyTable {
           new Property("TTYPath", "TTYPath s", SERVICE, true, 1, null,
               "terminal for StandardInput=tty and friends (default /dev/console)",
               PropertyTable::absolutePath),
+          new Property("TTYReset", "TTYReset b", SERVICE, true, 1, null,
+              "reset the terminal before and after the service", bool()),
+          new Property("TTYVHangup", "TTYVHangup b", SERVICE, true, 1, null,
+              "hang up the terminal's other users before and after the service", bool()),
+          new Property("TTYVTDisallocate", "TTYVTDisallocate b", SERVICE, true, 1, null,
+              "clear a virtual console after the service", bool()),
+          new Property("TTYRows", "TTYRows u", SERVICE, true, 249, null,
+              "rows of the terminal", unsignedInt()),
+          new Property("TTYColumns", "TTYColumns u", SERVICE, true, 249, null,
+              "columns of the terminal", unsignedInt()),
+          new Property("UtmpIdentifier", "UtmpIdentifier s", SERVICE, true, 1, null,
+              "utmp/wtmp entry for the service's terminal, up to 4 characters", string()),
+          new Property("UtmpMode", "UtmpMode s", SERVICE, true, 225, null,
+              "init | login | user: the kind of utmp entry", words("init", "login", "user")),
           new Property("SyslogIdentifier", "SyslogIdentifier s", SERVICE, true, 1, null,
               "name the journal shows for the service's output (default: the process name)", string()),
           new Property("SyslogLevel", "SyslogLevel i", SERVICE, true, 1, null,
@@ -1469,5 +1537,44 @@ final class PropertyTable {
       throw Values.invalid(property, value, "at least 1s, or infinity");
     }
     return List.of(new Assignment("ManagedOOMMemoryPressureDurationUSec", "t", usec));
+  }
+
+  private static Property unitFlag(String name, int since, String summary) {
+    return new Property(name, name + " b", BOTH, true, since, null, summary, bool());
+  }
+
+  private static Property jobMode(String name, int since, String dependency) {
+    return new Property(name, name + " s", BOTH, true, since, null,
+        "job mode for starting the " + dependency + "= units: fail, replace …",
+        words("fail", "replace", "replace-irreversibly", "isolate", "flush", "ignore-dependencies",
+            "ignore-requirements"));
+  }
+
+  /** An emergency action; a user manager takes none, exit and exit-force only. */
+  private static Property emergencyAction(String name, String when) {
+    return new Property(name, name + " s", BOTH, true, name.equals("StartLimitAction") ? 1 : 236,
+        null, "what the manager does " + when + ": none, exit, reboot, poweroff …",
+        words("none", "exit", "exit-force", "reboot", "reboot-force", "reboot-immediate",
+            "poweroff", "poweroff-force", "poweroff-immediate", "halt", "halt-force",
+            "halt-immediate", "kexec", "kexec-force", "soft-reboot", "soft-reboot-force"));
+  }
+
+  /** The exit status for an exit action: 0-255 as safe_atou8 reads it, or empty for the unit's. */
+  private static Property actionExitStatus(String name, String action) {
+    return new Property(name, name + " i", BOTH, true, 240, null,
+        "exit status of the manager for " + action + "=exit, 0-255; empty: the unit's own",
+        (property, value) -> List.of(new Assignment(property, "i",
+            value.isEmpty() ? -1 : (int) Values.unsigned(property, value, 0, 255))));
+  }
+
+  /**
+   * A well-known D-Bus name as service_name_is_valid takes it: dot-separated elements of
+   * letters, digits, '_' and '-', not starting with a digit, at least two, at most 255 characters.
+   */
+  private static String busName(String property, String value) {
+    if (value.length() > 255 || !value.matches("[A-Za-z_-][A-Za-z0-9_-]*(\\.[A-Za-z_-][A-Za-z0-9_-]*)+")) {
+      throw Values.invalid(property, value, "a D-Bus name such as org.example.Service");
+    }
+    return value;
   }
 }

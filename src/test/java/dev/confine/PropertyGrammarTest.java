@@ -178,6 +178,13 @@ class PropertyGrammarTest {
       CoredumpFilter        | default          | CoredumpFilter       | t       | 51
       PrivatePIDs           | on               | PrivatePIDs          | s       | yes
       MemoryPressureWatch   | off              | MemoryPressureWatch  | s       | no
+      FailureActionExitStatus | 3              | FailureActionExitStatus | i    | 3
+      FailureActionExitStatus | ""             | FailureActionExitStatus | i    | -1
+      OnFailureJobMode      | isolate          | OnFailureJobMode     | s       | isolate
+      RequiresMountsFor     | /var /srv/data   | RequiresMountsFor    | as      | [/var, /srv/data]
+      MountFlags            | slave            | MountFlags           | t       | 524288
+      SystemCallArchitectures | native x86     | SystemCallArchitectures | as   | [native, x86]
+      BusName               | org.example.A    | BusName              | s       | org.example.A
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {
@@ -263,6 +270,12 @@ class PropertyGrammarTest {
       CapabilityBoundingSet | CAP_NOPE
       BindPaths        | relative
       CoredumpFilter   | nope
+      FailureActionExitStatus | 256
+      FailureAction    | explode
+      RequiresMountsFor | var
+      MountFlags       | rshared
+      BusName          | nodots
+      SystemCallArchitectures | amd64
       """)
   void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,

@@ -35,7 +35,13 @@ class PropertyReadbackVmTest {
   /** NAME=VALUE for scopes and services alike; each differs from systemd's default. */
   private static final List<String> COMMON = List.of(
       "Description=confine readback test", "Slice=confinetest.slice",
-      "CollectMode=inactive-or-failed",
+      "CollectMode=inactive-or-failed", "SourcePath=/etc/confine-readback",
+      // The defaults where anything else would stop the unit, the manager or the test.
+      "StopWhenUnneeded=no", "RefuseManualStart=no", "RefuseManualStop=no",
+      "FailureAction=none", "SuccessAction=none", "StartLimitAction=none",
+      "AllowIsolate=yes", "IgnoreOnIsolate=yes", "SurviveFinalKillSignal=yes",
+      "OnFailureJobMode=fail", "OnSuccessJobMode=fail", "FailureActionExitStatus=3",
+      "SuccessActionExitStatus=4", "RebootArgument=confine", "RequiresMountsFor=/tmp",
       "After=confine-after.service", "Before=confine-before.service",
       "Wants=confine-wants.service", "Requires=sockets.target", "Requisite=sockets.target",
       "BindsTo=sockets.target", "PartOf=confine-partof.service", "Upholds=sockets.target",
@@ -69,7 +75,11 @@ class PropertyReadbackVmTest {
 
   /** NAME=VALUE for services only. */
   private static final List<String> SERVICE_ONLY = List.of(
-      "Type=exec", "RemainAfterExit=yes", "Nice=5", "WorkingDirectory=/", "Environment=A=1 B=2",
+      "Type=exec", "RemainAfterExit=yes", "GuessMainPID=no", "PIDFile=/run/confine-readback.pid",
+      "BusName=org.example.ConfineReadback", "FileDescriptorStoreMax=5",
+      "FileDescriptorStorePreserve=yes", "IgnoreSIGPIPE=no", "MountFlags=private",
+      "SystemCallArchitectures=native",
+      "Nice=5", "WorkingDirectory=/", "Environment=A=1 B=2",
       "EnvironmentFile=-/confine-no-such-file", "PassEnvironment=PATH",
       "UnsetEnvironment=CONFINE_UNSET",
       "UMask=0027", "Restart=on-failure", "RestartSec=2s", "RestartSteps=3",
@@ -79,6 +89,8 @@ class PropertyReadbackVmTest {
       "TimeoutStartSec=30s", "TimeoutSec=30s", "TimeoutAbortSec=20s",
       "TimeoutStartFailureMode=abort", "TimeoutStopFailureMode=kill", "WatchdogSec=1h",
       "StandardInput=null", "StandardOutput=null", "StandardError=journal", "TTYPath=/dev/tty1",
+      "TTYReset=yes", "TTYVHangup=yes", "TTYVTDisallocate=yes", "TTYRows=24", "TTYColumns=80",
+      "UtmpIdentifier=cfrb", "UtmpMode=user",
       "SyslogIdentifier=confine-readback", "SyslogLevel=debug", "SyslogFacility=local3",
       "SyslogLevelPrefix=no", "LogLevelMax=notice", "LogRateLimitIntervalSec=10s",
       "LogRateLimitBurst=100",

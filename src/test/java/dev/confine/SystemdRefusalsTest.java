@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.confine.PropertyTable.Assignment;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +32,7 @@ class SystemdRefusalsTest {
     }
   }
 
-  /** Columns split by " | "; a value in double quotes keeps its spaces. */
+  /** Columns split by " | "; a value in double quotes keeps its spaces, C{N} is N times C. */
   static final String ROWS = """
       # parse_size (bus_append_parse_size), base 1024: terms with shrinking suffixes, whitespace
       # before a number or a suffix, none after the last; UINT64_MAX is infinity.
@@ -99,7 +101,7 @@ class SystemdRefusalsTest {
       # DelegateSubgroup (bus_cgroup_set_transient_property): cg_needs_escape, filename_is_valid.
       DelegateSubgroup | init | DelegateSubgroup s init
       DelegateSubgroup | "a b" | DelegateSubgroup s a b
-      DelegateSubgroup | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | refused: at most 255 bytes
+      DelegateSubgroup | a{256} | refused: at most 255 bytes
       DelegateSubgroup | .hidden | refused: a cgroup name
       DelegateSubgroup | cpu.x | refused: a cgroup name
       # Environment (bus_exec_context_set_transient_property): strv_env_is_valid, so
@@ -143,6 +145,10 @@ class SystemdRefusalsTest {
   }
 
   private static String unquoted(String value) {
+    Matcher repeated = Pattern.compile("(.)\\{(\\d+)\\}").matcher(value);
+    if (repeated.matches()) {
+      return repeated.group(1).repeat(Integer.parseInt(repeated.group(2)));
+    }
     return value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
   }
 
