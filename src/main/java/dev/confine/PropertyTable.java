@@ -245,7 +245,9 @@ final class PropertyTable {
               "a device node that may be opened: PATH [rwm], e.g. /dev/null rw",
               PropertyTable::deviceAllow),
           ipAccess("IPAddressAllow", "addresses the unit may talk to"),
-          ipAccess("IPAddressDeny", "addresses the unit may not talk to")),
+          ipAccess("IPAddressDeny", "addresses the unit may not talk to"),
+          new Property("IPAccounting", "IPAccounting b", BOTH, false, 235, null,
+              "count the unit's IP traffic (bytes and packets)", bool())),
       group("lifecycle",
           new Property("KillMode", "KillMode s", BOTH, false, 1, null,
               "which processes stop signals reach",
@@ -372,6 +374,12 @@ final class PropertyTable {
               string()).scopesSince(252),
           new Property("Nice", "Nice i", SERVICE, true, 1, null,
               "scheduling priority -20..19", PropertyTable::nice),
+          new Property("Personality", "Personality s", SERVICE, true, 209, null,
+              "execution domain: x86 or x86-64 on x86-64 hosts (arm, arm64 … on others)",
+              words("x86", "x86-64", "arm", "arm64", "arm-be", "arm64-be", "ppc", "ppc64",
+                  "ppc-le", "ppc64-le", "s390", "s390x", "mips", "mips64", "mips-le", "mips64-le",
+                  "loongarch64", "riscv32", "riscv64", "parisc", "parisc64", "sparc", "sparc64",
+                  "alpha", "ia64", "m68k", "sh", "sh64", "arc", "arc-be", "cris", "nios2", "tilegx")),
           new Property("WorkingDirectory", "WorkingDirectory s", SERVICE, true, 1, null,
               "working directory: an absolute path or ~", PropertyTable::workingDirectory),
           new Property("Environment", "Environment as", SERVICE, true, 1, null,
@@ -427,7 +435,10 @@ final class PropertyTable {
               null, "window of the journal's rate limit for the service",
               timespan("LogRateLimitIntervalUSec")),
           new Property("LogRateLimitBurst", "LogRateLimitBurst u", SERVICE, true, 240, null,
-              "messages allowed within LogRateLimitIntervalSec", unsignedInt())),
+              "messages allowed within LogRateLimitIntervalSec", unsignedInt()),
+          new Property("LogExtraFields", "LogExtraFields aay", SERVICE, true, 236, null,
+              "a FIELD=VALUE journal field added to every message of the service",
+              PropertyTable::logExtraField)),
       group("scheduling",
           new Property("CPUSchedulingPolicy", "CPUSchedulingPolicy i", SERVICE, true, 1, null,
               "other | batch | idle | fifo | rr: the CPU scheduling policy",
@@ -442,6 +453,12 @@ final class PropertyTable {
               named(Map.of("none", 0, "realtime", 1, "best-effort", 2, "idle", 3))),
           new Property("IOSchedulingPriority", "IOSchedulingPriority i", SERVICE, true, 1, null,
               "IO priority 0 (highest) to 7 within the class", signedInRange(0, 7)),
+          new Property("NUMAPolicy", "NUMAPolicy i", SERVICE, true, 243, null,
+              "default | preferred | bind | interleave | local: the NUMA memory policy",
+              named(Map.of("default", 0, "preferred", 1, "bind", 2, "interleave", 3, "local", 4))),
+          new Property("NUMAMask", "NUMAMask ay", SERVICE, true, 243, null,
+              "NUMA nodes of the policy, e.g. 0-1 (confine does not expand all)",
+              (property, value) -> List.of(new Assignment(property, "ay", Values.cpuSet(property, value)))),
           new Property("CPUAffinity", "CPUAffinity ay | CPUAffinityFromNUMA b", SERVICE, true, 1,
               null, "CPUs the processes may run on, e.g. 0-3,6, or numa (245: the NUMA nodes' CPUs)",
               (property, value) -> List.of(value.equals("numa")
@@ -1576,5 +1593,15 @@ final class PropertyTable {
       throw Values.invalid(property, value, "a D-Bus name such as org.example.Service");
     }
     return value;
+  }
+
+  /** FIELD=VALUE: a journal field name (upper-case letters, digits, '_', not starting with '_'). */
+  private static List<Assignment> logExtraField(String property, String value) {
+    int eq = value.indexOf('=');
+    String field = eq < 0 ? "" : value.substring(0, eq);
+    if (!field.matches("[A-Z0-9][A-Z0-9_]{0,63}") || Character.isDigit(field.charAt(0))) {
+      throw Values.invalid(property, value, "FIELD=VALUE with a journal field name such as MY_FIELD");
+    }
+    return List.of(new Assignment(property, "aay", List.of(value.getBytes(StandardCharsets.UTF_8))));
   }
 }

@@ -185,6 +185,10 @@ class PropertyGrammarTest {
       MountFlags            | slave            | MountFlags           | t       | 524288
       SystemCallArchitectures | native x86     | SystemCallArchitectures | as   | [native, x86]
       BusName               | org.example.A    | BusName              | s       | org.example.A
+      NUMAPolicy            | interleave       | NUMAPolicy           | i       | 3
+      NUMAMask              | 0-1              | NUMAMask             | ay      | 0x03
+      LogExtraFields        | A_B=x            | LogExtraFields       | aay     | [0x415f423d78]
+      Personality           | x86              | Personality          | s       | x86
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {
@@ -276,6 +280,9 @@ class PropertyGrammarTest {
       MountFlags       | rshared
       BusName          | nodots
       SystemCallArchitectures | amd64
+      LogExtraFields   | _A=1
+      LogExtraFields   | noequals
+      Personality      | linux
       """)
   void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
