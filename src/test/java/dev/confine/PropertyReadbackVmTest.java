@@ -108,7 +108,7 @@ class PropertyReadbackVmTest {
       "CacheDirectory=confine-readback", "LogsDirectory=confine-readback",
       "ConfigurationDirectory=confine-readback", "RuntimeDirectoryMode=0700",
       "StateDirectoryMode=0700", "CacheDirectoryMode=0700", "LogsDirectoryMode=0700",
-      "ConfigurationDirectoryMode=0700", "RuntimeDirectoryPreserve=yes",
+      "ConfigurationDirectoryMode=0700", "RuntimeDirectoryPreserve=restart",
       "NoNewPrivileges=yes", "PrivateTmp=yes", "PrivateDevices=yes", "PrivateNetwork=yes",
       "PrivateUsers=yes", "PrivateIPC=yes", "PrivateMounts=yes", "ProtectSystem=strict",
       "ProtectHome=read-only", "ProtectKernelTunables=yes", "ProtectKernelModules=yes",
@@ -182,8 +182,24 @@ class PropertyReadbackVmTest {
         assertReadBack(systemd, unit, spec);
       } finally {
         new ProcessBuilder("systemctl", ROOT ? "--system" : "--user", "stop", unit).start().waitFor();
+        removeServiceDirectories();
       }
     }
+  }
+
+  /**
+   * The Runtime/State/Cache/Logs/ConfigurationDirectory= that systemd made for the service and
+   * keeps after it stopped (measured: the runtime one too, with RuntimeDirectoryPreserve=restart).
+   */
+  private static void removeServiceDirectories() throws Exception {
+    String home = System.getProperty("user.home");
+    List<String> directories = ROOT
+        ? List.of("/run/", "/var/lib/", "/var/cache/", "/var/log/", "/etc/")
+        : List.of(System.getenv("XDG_RUNTIME_DIR") + "/", home + "/.local/state/", home + "/.cache/",
+            home + "/.local/state/log/", home + "/.config/");
+    List<String> command = new ArrayList<>(List.of("rm", "-rf", "--"));
+    directories.forEach(directory -> command.add(directory + "confine-readback"));
+    new ProcessBuilder(command).start().waitFor();
   }
 
   /**
