@@ -1245,7 +1245,7 @@ final class PropertyTable {
    */
   private static Property dependency(String name, int since, String summary) {
     return new Property(name, name + " as", ANY, true, since, null, summary + "; unit names",
-        wordsEach(Values::isUnitName, "unit names such as network.target"));
+        wordsEach(UnitNames::isValid, "unit names such as network.target"));
   }
 
   /** A URL as dbus-unit.c's documentation_url_is_valid takes it. */

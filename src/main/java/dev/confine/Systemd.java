@@ -180,7 +180,7 @@ public final class Systemd implements AutoCloseable {
   }
 
   /**
-   * Starts a timer or path unit that starts {@code service} when it fires, as {@code systemd-run
+   * Starts a timer, path or socket unit that starts {@code service} when it fires, as {@code systemd-run
    * --on-active=…} does: systemd creates the service along with the trigger, but only the trigger
    * starts now. The two share a name: {@code x.timer} starts {@code x.service}, from the name of
    * either spec or else {@code confine-<hex>}. A timer is unloaded once it has fired for the last
@@ -199,8 +199,8 @@ public final class Systemd implements AutoCloseable {
   }
 
   /**
-   * Starts a timer or path unit for a unit that already exists: by default the service of the
-   * trigger's own name, else the one its {@code Unit=} names.
+   * Starts a timer, path or socket unit for a service that already exists: the one of the
+   * trigger's own name ({@code x.timer} starts {@code x.service}).
    *
    * @return the trigger unit's name
    */

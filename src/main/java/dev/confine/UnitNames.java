@@ -36,13 +36,11 @@ final class UnitNames {
   static String complete(String name, String suffix, String what) {
     String full = name.endsWith(suffix) ? name : name + suffix;
     String prefix = full.substring(0, full.length() - suffix.length());
-    int dot = name.lastIndexOf('.');
-    if (dot > 0 && !name.endsWith(suffix) && name.substring(dot).matches(UNIT_SUFFIXES)) {
+    if (typeSuffixAt(name) > 0 && !name.endsWith(suffix)) {
       throw new InvalidPropertyException(
           "invalid " + what + " '" + name + "': expected a " + suffix.substring(1) + " unit name");
     }
-    if (prefix.isEmpty() || full.length() > MAX_LENGTH || !PREFIX.matcher(prefix).matches()
-        || prefix.startsWith("@") || prefix.endsWith("@")) {
+    if (!isValidPrefix(prefix, full)) {
       throw new InvalidPropertyException(
           "invalid " + what + " '" + name + "': use letters, digits and :_.-\\ (at most "
               + MAX_LENGTH + " characters), e.g. build" + suffix);
@@ -60,16 +58,32 @@ final class UnitNames {
    * Checks the name of an existing unit as systemd's unit_name_is_valid() would: a name with its
    * type suffix ({@code build.service}, {@code web.socket}) or without ({@code build}).
    */
-  static String check(String name) {
-    int dot = name.lastIndexOf('.');
-    boolean typed = dot > 0 && name.substring(dot).matches(UNIT_SUFFIXES);
-    String prefix = typed ? name.substring(0, dot) : name;
-    if (prefix.isEmpty() || name.length() > MAX_LENGTH || !PREFIX.matcher(prefix).matches()
-        || prefix.startsWith("@") || prefix.endsWith("@")) {
+  static void check(String name) {
+    int dot = typeSuffixAt(name);
+    if (!isValidPrefix(dot > 0 ? name.substring(0, dot) : name, name)) {
       throw new InvalidPropertyException("invalid unit name '" + name + "': use letters, digits and"
           + " :_.-\\ (at most " + MAX_LENGTH + " characters), with or without a suffix such as .service");
     }
-    return name;
+  }
+
+  /** Whether systemd takes this as a whole unit name, type suffix included (unit_name_is_valid). */
+  static boolean isValid(String name) {
+    int dot = typeSuffixAt(name);
+    return dot > 0 && isValidPrefix(name.substring(0, dot), name);
+  }
+
+  /** Where a unit type suffix ({@code .service} … {@code .automount}) starts in the name, or -1. */
+  private static int typeSuffixAt(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 && name.substring(dot).matches(UNIT_SUFFIXES) ? dot : -1;
+  }
+
+  /**
+   * A plain or instance name ({@code build}, {@code getty@tty1}) before the type suffix, in a
+   * whole name no longer than systemd allows.
+   */
+  private static boolean isValidPrefix(String prefix, String whole) {
+    return whole.length() <= MAX_LENGTH && PREFIX.matcher(prefix).matches();
   }
 
   /**

@@ -34,8 +34,6 @@ final class Values {
   /** What systemd's WHITESPACE skips. */
   private static final String SYSTEMD_WHITESPACE = " \t\n\r";
   private static final String DIGITS = "0123456789";
-  private static final Pattern UNIT_NAME = Pattern.compile("[A-Za-z0-9:_.\\\\-]+(@[A-Za-z0-9:_.\\\\-]+)?"
-      + "\\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)");
   /** The longest file name (NAME_MAX), in bytes. */
   private static final int NAME_MAX = 255;
   private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
@@ -215,13 +213,6 @@ final class Values {
     return true;
   }
 
-  /**
-   * A unit name as unit_name_is_valid takes a plain or instance name: letters, digits and
-   * {@code :_.-\\}, an optional {@code @instance}, a unit type suffix, below 256 bytes.
-   */
-  static boolean isUnitName(String name) {
-    return name.length() < 256 && UNIT_NAME.matcher(name).matches();
-  }
 
   /**
    * systemd's fdname_is_valid: up to 255 printable ASCII characters, no ':'.

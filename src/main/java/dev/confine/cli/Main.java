@@ -160,9 +160,13 @@ public final class Main implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {confine() + " (Java " + Runtime.version() + ")"};
+    }
+
+    /** {@code confine VERSION}, from the jar's manifest. */
+    static String confine() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"confine " + (version == null ? "(development build)" : version)
-          + " (Java " + Runtime.version() + ")"};
+      return "confine " + (version == null ? "(development build)" : version);
     }
   }
 }

@@ -40,7 +40,7 @@ final class ManPages {
     String name = spec.qualifiedName("-");
     StringBuilder page = new StringBuilder();
     page.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"\" \"")
-        .append(new Main.Version().getVersion()[0].replaceFirst(" \\(Java.*", "")).append("\" \"confine\"\n");
+        .append(Main.Version.confine()).append("\" \"confine\"\n");
     page.append(".SH NAME\n").append(escape(name)).append(" \\- ").append(escape(summary(spec))).append('\n');
     page.append(".SH SYNOPSIS\n.B ").append(escape(spec.qualifiedName())).append('\n');
     page.append(escape(synopsis(spec))).append('\n');

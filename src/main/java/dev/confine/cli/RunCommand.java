@@ -213,30 +213,28 @@ final class RunCommand implements Callable<Integer> {
    * option with an empty value is refused; --timer-property's empty value clears a list.
    */
   private List<String> timerProperties() {
-    Map<String, List<String>> byProperty = new LinkedHashMap<>();
-    byProperty.put("OnActiveSec", onActive);
-    byProperty.put("OnBootSec", onBoot);
-    byProperty.put("OnStartupSec", onStartup);
-    byProperty.put("OnUnitActiveSec", onUnitActive);
-    byProperty.put("OnUnitInactiveSec", onUnitInactive);
-    byProperty.put("OnCalendar", onCalendar);
-    byProperty.put("OnTimezoneChange", onTimezoneChange ? List.of("yes") : List.of());
-    byProperty.put("OnClockChange", onClockChange ? List.of("yes") : List.of());
     List<String> properties = new ArrayList<>();
-    byProperty.forEach((property, values) -> values.forEach(value -> {
-      if (value.isBlank()) {
-        throw new InvalidPropertyException("invalid value for --on-" + OPTION_OF.get(property) + ": ''"
-            + " (expected a time span such as 30s, or a calendar time for --on-calendar)");
-      }
-      properties.add(property + "=" + value);
-    }));
+    addTimer(properties, "--on-active", "OnActiveSec", onActive);
+    addTimer(properties, "--on-boot", "OnBootSec", onBoot);
+    addTimer(properties, "--on-startup", "OnStartupSec", onStartup);
+    addTimer(properties, "--on-unit-active", "OnUnitActiveSec", onUnitActive);
+    addTimer(properties, "--on-unit-inactive", "OnUnitInactiveSec", onUnitInactive);
+    addTimer(properties, "--on-calendar", "OnCalendar", onCalendar);
+    addTimer(properties, "--on-timezone-change", "OnTimezoneChange", onTimezoneChange ? List.of("yes") : List.of());
+    addTimer(properties, "--on-clock-change", "OnClockChange", onClockChange ? List.of("yes") : List.of());
     properties.addAll(timerPropertyOptions);
     return properties;
   }
 
-  private static final Map<String, String> OPTION_OF = Map.of("OnActiveSec", "active", "OnBootSec", "boot",
-      "OnStartupSec", "startup", "OnUnitActiveSec", "unit-active", "OnUnitInactiveSec", "unit-inactive",
-      "OnCalendar", "calendar");
+  private static void addTimer(List<String> properties, String option, String property, List<String> values) {
+    for (String value : values) {
+      if (value.isBlank()) {
+        throw new InvalidPropertyException("invalid value for " + option + ": ''"
+            + " (expected a time span such as 30s, or a calendar time for --on-calendar)");
+      }
+      properties.add(property + "=" + value);
+    }
+  }
 
   /** Whether an option says when the timer fires: without one, --timer-property is refused. */
   private boolean withTimer() {
@@ -276,10 +274,13 @@ final class RunCommand implements Callable<Integer> {
       configure(builder, manager);
       ScopeSpec scopeSpec = builder.build();
       ProcessBuilder payload = new ProcessBuilder().inheritIO();
-      payload.environment().putAll(ScopePayload.identity(uid));
+      ScopePayload.Account account = uid == null ? null : ScopePayload.Account.of(uid);
+      if (account != null) {
+        payload.environment().putAll(account.environment());
+      }
       payload.environment().putAll(environment);
       payload.command(ScopePayload.command(command, payload.environment(),
-          Boolean.TRUE.equals(expandEnvironment), uid, gid, nice));
+          Boolean.TRUE.equals(expandEnvironment), account, gid, nice));
       if (workingDirectory != null) {
         payload.directory(Path.of(workingDirectory).toFile());
       }
@@ -463,11 +464,20 @@ final class RunCommand implements Callable<Integer> {
    * and named after --unit (x.timer starts x.service), as systemd-run does.
    */
   private TriggerSpec triggerSpec() {
-    TriggerSpec.Builder builder = withTimer() ? TriggerSpec.timer()
-        : socketProperties.isEmpty() ? TriggerSpec.path() : TriggerSpec.socket();
+    TriggerSpec.Builder builder;
+    List<String> triggerProperties;
+    if (withTimer()) {
+      builder = TriggerSpec.timer();
+      triggerProperties = timerProperties();
+    } else if (!socketProperties.isEmpty()) {
+      builder = TriggerSpec.socket();
+      triggerProperties = socketProperties;
+    } else {
+      builder = TriggerSpec.path();
+      triggerProperties = pathProperties;
+    }
     builder.description(description != null ? description : describe(command));
-    (withTimer() ? timerProperties() : socketProperties.isEmpty() ? pathProperties : socketProperties)
-        .forEach(builder::property);
+    triggerProperties.forEach(builder::property);
     if (unit != null) {
       builder.name(baseName(unit));
     }

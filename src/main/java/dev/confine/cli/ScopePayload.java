@@ -29,15 +29,14 @@ final class ScopePayload {
    * is the one the command gets, which its {@code $VAR} words expand from.
    */
   static List<String> command(List<String> command, Map<String, String> environment,
-      boolean expand, String user, String group, String nice) {
+      boolean expand, Account user, String group, String nice) {
     List<String> result = new ArrayList<>();
     if (user != null || group != null) {
       result.add("setpriv");
-      String primaryGroup = group != null ? group : passwd(user)[3];
       if (user != null) {
-        result.add("--reuid=" + user);
+        result.add("--reuid=" + user.name());
       }
-      result.add("--regid=" + primaryGroup);
+      result.add("--regid=" + (group != null ? group : user.group()));
       result.add(user != null ? "--init-groups" : "--keep-groups");
       result.add("--");
     }
@@ -58,16 +57,18 @@ final class ScopePayload {
     return result;
   }
 
-  /**
-   * The environment systemd-run gives a command run as another user: HOME, SHELL, USER and
-   * LOGNAME from its passwd entry. Empty without {@code --uid}.
-   */
-  static Map<String, String> identity(String user) {
-    if (user == null) {
-      return Map.of();
+  /** A user's passwd entry, as --uid needs it: name, primary group ID, home and shell. */
+  record Account(String name, String group, String home, String shell) {
+    /** Looks up a user name or UID with getent(1), as NSS knows them. */
+    static Account of(String user) {
+      String[] entry = passwd(user);
+      return new Account(entry[0], entry[3], entry[5], entry[6]);
     }
-    String[] entry = passwd(user);
-    return Map.of("HOME", entry[5], "SHELL", entry[6], "USER", entry[0], "LOGNAME", entry[0]);
+
+    /** The environment systemd-run gives a command run as this user. */
+    Map<String, String> environment() {
+      return Map.of("HOME", home, "SHELL", shell, "USER", name, "LOGNAME", name);
+    }
   }
 
   /** A nice level as systemd's parse_nice() takes it: a whole number from -20 to 19. */

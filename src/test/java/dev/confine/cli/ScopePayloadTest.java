@@ -32,6 +32,9 @@ class ScopePayloadTest {
   void niceAndIdentityGoInFront() {
     assertEquals(List.of("setpriv", "--regid=wheel", "--keep-groups", "--", "true"),
         ScopePayload.command(List.of("true"), ENVIRONMENT, false, null, "wheel", null));
+    assertEquals(List.of("setpriv", "--reuid=nobody", "--regid=65534", "--init-groups", "--", "true"),
+        ScopePayload.command(List.of("true"), ENVIRONMENT, false,
+            new ScopePayload.Account("nobody", "65534", "/nonexistent", "/usr/sbin/nologin"), null, null));
   }
 
   @Test
