@@ -1,5 +1,6 @@
 package dev.confine;
 
+import java.io.FileDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +17,9 @@ public final class ServiceSpec extends UnitSpec {
   private final Map<String, String> environment;
   private final boolean ignoreFailure;
   private final boolean expandEnvironment;
+  private final FileDescriptor standardInput;
+  private final FileDescriptor standardOutput;
+  private final FileDescriptor standardError;
 
   private ServiceSpec(Builder builder) {
     super(builder);
@@ -23,6 +27,9 @@ public final class ServiceSpec extends UnitSpec {
     this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
     this.ignoreFailure = builder.ignoreFailure;
     this.expandEnvironment = builder.expandEnvironment;
+    this.standardInput = builder.standardInput;
+    this.standardOutput = builder.standardOutput;
+    this.standardError = builder.standardError;
   }
 
   /**
@@ -58,6 +65,21 @@ public final class ServiceSpec extends UnitSpec {
     return expandEnvironment;
   }
 
+  /** The descriptor the service reads as its standard input, if one is passed. */
+  public Optional<FileDescriptor> standardInput() {
+    return Optional.ofNullable(standardInput);
+  }
+
+  /** The descriptor the service writes its standard output to, if one is passed. */
+  public Optional<FileDescriptor> standardOutput() {
+    return Optional.ofNullable(standardOutput);
+  }
+
+  /** The descriptor the service writes its standard error to, if one is passed. */
+  public Optional<FileDescriptor> standardError() {
+    return Optional.ofNullable(standardError);
+  }
+
   public Optional<String> workingDirectory() {
     return Optional.ofNullable(properties().get("WorkingDirectory")).map(values -> values.get(0));
   }
@@ -68,6 +90,9 @@ public final class ServiceSpec extends UnitSpec {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private boolean ignoreFailure;
     private boolean expandEnvironment = true;
+    private FileDescriptor standardInput;
+    private FileDescriptor standardOutput;
+    private FileDescriptor standardError;
 
     private Builder(List<String> command) {
       super(UnitType.SERVICE);
@@ -118,9 +143,51 @@ public final class ServiceSpec extends UnitSpec {
       return property("WorkingDirectory", directory);
     }
 
+    /**
+     * Passes an open descriptor as the service's standard input ({@code
+     * StandardInputFileDescriptor=}), as {@code systemd-run --pipe} passes its own: systemd keeps a
+     * copy, so the caller may close its own once the service started. Passing descriptors needs
+     * junixsocket ({@code com.github.hypfvieh:dbus-java-transport-junixsocket}) on the class
+     * path. Not together with {@code StandardInput=}.
+     */
+    public Builder standardInput(FileDescriptor descriptor) {
+      this.standardInput = requireOpen(descriptor);
+      return this;
+    }
+
+    /** Like {@link #standardInput}, for standard output ({@code StandardOutputFileDescriptor=}). */
+    public Builder standardOutput(FileDescriptor descriptor) {
+      this.standardOutput = requireOpen(descriptor);
+      return this;
+    }
+
+    /** Like {@link #standardInput}, for standard error ({@code StandardErrorFileDescriptor=}). */
+    public Builder standardError(FileDescriptor descriptor) {
+      this.standardError = requireOpen(descriptor);
+      return this;
+    }
+
+    private static FileDescriptor requireOpen(FileDescriptor descriptor) {
+      if (!descriptor.valid()) {
+        throw new InvalidPropertyException("the file descriptor to pass is closed");
+      }
+      return descriptor;
+    }
+
     @Override
     public ServiceSpec build() {
+      refuseBoth(standardInput, "standardInput", "StandardInput");
+      refuseBoth(standardOutput, "standardOutput", "StandardOutput");
+      refuseBoth(standardError, "standardError", "StandardError");
       return new ServiceSpec(this);
+    }
+
+    /** A passed descriptor and the property for the same stream would contradict each other. */
+    private void refuseBoth(FileDescriptor descriptor, String method, String property) {
+      if (descriptor != null && has(property)) {
+        throw new InvalidPropertyException(method + "(FileDescriptor) and " + property
+            + "= both say where the service's stream goes; give one");
+      }
     }
   }
 }

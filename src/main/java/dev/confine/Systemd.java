@@ -1,6 +1,7 @@
 package dev.confine;
 
 import dev.confine.PropertyTable.Assignment;
+import dev.confine.bus.Descriptors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.FileDescriptor;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
@@ -226,12 +228,24 @@ public final class Systemd implements AutoCloseable {
     List<String> command = subgroup.isPresent()
         ? enteringSubgroup(subgroup.get(), spec.command(), spec.expandEnvironment()) : spec.command();
     properties.add(execStart(command, spec));
+    spec.standardInput().ifPresent(fd -> properties.add(descriptor("StandardInputFileDescriptor", fd)));
+    spec.standardOutput().ifPresent(fd -> properties.add(descriptor("StandardOutputFileDescriptor", fd)));
+    spec.standardError().ifPresent(fd -> properties.add(descriptor("StandardErrorFileDescriptor", fd)));
     if (!spec.environment().isEmpty()) {
       List<String> environment = new ArrayList<>();
       spec.environment().forEach((name, value) -> environment.add(name + "=" + value));
       properties.add(property("Environment", new Variant<>(environment, "as")));
     }
     return properties;
+  }
+
+  /** A property whose value is an open descriptor ({@code h}), passed along with the call. */
+  private static Object[] descriptor(String name, java.io.FileDescriptor descriptor) {
+    try {
+      return property(name, new Variant<>(new FileDescriptor(Descriptors.number(descriptor)), "h"));
+    } catch (IOException e) {
+      throw new InvalidPropertyException("cannot pass the descriptor for " + name + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -1,10 +1,13 @@
 package dev.confine;
 
+import dev.confine.bus.DescriptorTransport;
+import dev.confine.bus.Descriptors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +55,9 @@ final class SystemdBus implements AutoCloseable {
   private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
 
   private final DBusConnection connection;
+  private final String address;
+  /** A second connection for calls that pass file descriptors; opened by the first such call. */
+  private DBusConnection descriptorConnection;
   private final Manager manager;
   private final JobWaiter jobs = new JobWaiter();
   private boolean listeningForJobs;
@@ -61,8 +67,9 @@ final class SystemdBus implements AutoCloseable {
   /** {@link #majorVersion()}, or -1 until it is first asked for. */
   private volatile int majorVersion = -1;
 
-  private SystemdBus(DBusConnection connection, Manager manager) {
+  private SystemdBus(DBusConnection connection, String address, Manager manager) {
     this.connection = connection;
+    this.address = address;
     this.manager = manager;
   }
 
@@ -73,16 +80,37 @@ final class SystemdBus implements AutoCloseable {
       throw new BusUnreachableException(
           "no " + manager.description() + " bus at " + socket + BusDiagnosis.hint(manager), null, null);
     }
-    DBusConnection connection;
+    return new SystemdBus(connect(manager, address, false), address, manager);
+  }
+
+  private static DBusConnection connect(Manager manager, String address, boolean passingDescriptors) {
     try {
-      connection = DBusConnectionBuilder.forAddress(address).withShared(false).build();
+      return DBusConnectionBuilder.forAddress(passingDescriptors ? DescriptorTransport.addressFor(address) : address)
+          .withShared(false).build();
     } catch (DBusException | RuntimeException e) {
       throw new BusUnreachableException(
           "cannot connect to the " + manager.description() + " bus at " + address + ": "
               + e.getMessage() + BusDiagnosis.hint(manager),
           null, e);
     }
-    return new SystemdBus(connection, manager);
+  }
+
+  /**
+   * The connection that passes file descriptors, through junixsocket: the JDK's unix sockets
+   * cannot. It hears its own jobs' JobRemoved as the first connection does.
+   */
+  private synchronized DBusConnection descriptorConnection() {
+    if (descriptorConnection == null) {
+      if (!Descriptors.available()) {
+        throw new UnsupportedOperationException("passing file descriptors to systemd needs junixsocket:"
+            + " add com.github.hypfvieh:dbus-java-transport-junixsocket to the class path");
+      }
+      descriptorConnection = connect(manager, address, true);
+      if (listeningForJobs) {
+        listenForJobs(descriptorConnection);
+      }
+    }
+    return descriptorConnection;
   }
 
   /** The bus address of a manager, resolved as sd-bus does. */
@@ -129,9 +157,17 @@ final class SystemdBus implements AutoCloseable {
       Object... args) {
     Message reply;
     try {
-      MethodCall call = connection.getMessageFactory()
-          .createMethodCall(destination, path, iface, member, (byte) 0, signature, args);
-      connection.sendMessage(call);
+      DBusConnection via = connection;
+      MethodCall call;
+      if (DescriptorMethodCall.carriesDescriptors(args)) {
+        via = descriptorConnection();
+        call = new DescriptorMethodCall(via.getMessageFactory().getEndianess(), destination, path, iface,
+            member, signature, args);
+      } else {
+        call = connection.getMessageFactory()
+            .createMethodCall(destination, path, iface, member, (byte) 0, signature, args);
+      }
+      via.sendMessage(call);
       reply = call.getReply(CALL_TIMEOUT_MS);
     } catch (DBusException | DBusExecutionException e) {
       throw new BusUnreachableException(
@@ -234,6 +270,14 @@ final class SystemdBus implements AutoCloseable {
     if (listeningForJobs) {
       return;
     }
+    listenForJobs(connection);
+    if (descriptorConnection != null) {
+      listenForJobs(descriptorConnection);
+    }
+    listeningForJobs = true;
+  }
+
+  private void listenForJobs(DBusConnection connection) {
     try {
       // Match on path, interface and member but not sender: dbus-java compares the sender
       // locally against the unique name, so a well-known sender would match nothing.
@@ -249,7 +293,6 @@ final class SystemdBus implements AutoCloseable {
       throw new BusUnreachableException("cannot listen for systemd's job signals: " + e.getMessage(),
           null, e);
     }
-    listeningForJobs = true;
   }
 
   /**
@@ -329,10 +372,16 @@ final class SystemdBus implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } catch (IOException e) {
-      LOG.debug("closing the bus connection failed", e);
+    DBusConnection second;
+    synchronized (this) {
+      second = descriptorConnection;
+    }
+    for (DBusConnection each : second == null ? List.of(connection) : List.of(connection, second)) {
+      try {
+        each.close();
+      } catch (IOException e) {
+        LOG.debug("closing a bus connection failed", e);
+      }
     }
   }
 

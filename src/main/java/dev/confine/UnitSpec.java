@@ -90,6 +90,11 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
 
     public abstract S build();
 
+    /** Whether a property has been set. */
+    boolean has(String property) {
+      return properties.containsKey(property);
+    }
+
     /** The unit name; the type suffix is added when missing ({@code job1} → {@code job1.scope}). */
     public B name(String name) {
       this.name = UnitNames.complete(name, type.suffix(), "unit name");

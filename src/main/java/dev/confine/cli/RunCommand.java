@@ -13,6 +13,7 @@ import dev.confine.TriggerSpec;
 import dev.confine.Systemd;
 import dev.confine.UnitExit;
 import dev.confine.UnitSpec;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -106,6 +107,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--wait", description = "Wait for the service to end; exit with its status.")
   boolean wait;
+
+  @Option(names = {"-P", "--pipe"},
+      description = "Give the service confine's own standard input, output and error, and wait for it to end;"
+          + " exit with its status.")
+  boolean pipe;
 
   @Option(names = "--send-sighup", description = "Send SIGHUP as well when the unit is stopped.")
   boolean sendSighup;
@@ -315,6 +321,14 @@ final class RunCommand implements Callable<Integer> {
     if (workingDirectory != null) {
       builder.workingDirectory(workingDirectory);
     }
+    if (pipe) {
+      builder.standardInput(FileDescriptor.in).standardOutput(FileDescriptor.out).standardError(FileDescriptor.err);
+      // As systemd-run: a program that finds a terminal on its stdio should know what kind it is.
+      String term = System.getenv("TERM");
+      if (term != null && !environment.containsKey("TERM") && Terminals.anyStandardStreamIsTerminal()) {
+        builder.setenv("TERM", term);
+      }
+    }
     return builder.build();
   }
 
@@ -343,6 +357,12 @@ final class RunCommand implements Callable<Integer> {
     }
     if (scope && (remainAfterExit || serviceType != null)) {
       throw usage("--remain-after-exit and --service-type= are not supported in --scope mode");
+    }
+    if (pipe && (scope || trigger)) {
+      throw usage("--pipe is not compatible in timer or --scope mode");
+    }
+    if (pipe && noBlock) {
+      throw usage("--pipe is not compatible with --no-block");
     }
     if (wait && noBlock) {
       throw usage("--wait may not be combined with --no-block");
@@ -439,7 +459,7 @@ final class RunCommand implements Callable<Integer> {
       } catch (JobFailedException e) {
         // A command that ends at once can end before systemd finishes the start job; with --wait
         // that is an outcome to report like any other, not a failure to start.
-        if (!wait) {
+        if (!wait && !pipe) {
           throw e;
         }
         exit = systemd.awaitExit(e.unit());
@@ -449,13 +469,14 @@ final class RunCommand implements Callable<Integer> {
         name = e.unit();
       }
       announce(systemd, name);
-      if (!wait) {
+      if (!wait && !pipe) {
         return 0;
       }
       if (exit == null) {
         exit = systemd.awaitExit(name);
       }
-      return ExitReport.report(exit, quiet, spec.commandLine().getErr());
+      // --pipe waits as --wait does, but tells the outcome only with --wait, as systemd-run.
+      return ExitReport.report(exit, quiet || !wait, spec.commandLine().getErr());
     }
   }
 
