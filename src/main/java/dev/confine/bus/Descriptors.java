@@ -51,6 +51,11 @@ public final class Descriptors {
     return FileDescriptorCast.using(descriptor).as(Integer.class);
   }
 
+  /** An open descriptor by its number, as a C call returns it. */
+  public static FileDescriptor of(int number) throws IOException {
+    return FileDescriptorCast.unsafeUsing(number).getFileDescriptor();
+  }
+
   static AbstractTransport transport(BusAddress address, TransportConfig config)
       throws TransportConfigurationException {
     AbstractTransport transport = new JUnixSocketTransportProvider().createTransport(address, config);

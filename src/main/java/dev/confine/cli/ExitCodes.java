@@ -18,7 +18,7 @@ final class ExitCodes {
   /** One line on stderr, no stack trace, for the failures users cause or can fix. */
   static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     if (e instanceof SystemdException || e instanceof IllegalArgumentException
-        || e instanceof java.io.IOException) {
+        || e instanceof java.io.IOException || e instanceof UnsupportedOperationException) {
       commandLine.getErr().println("confine: " + e.getMessage());
       return FAILURE;
     }

@@ -13,6 +13,7 @@ import dev.confine.TriggerSpec;
 import dev.confine.Systemd;
 import dev.confine.UnitExit;
 import dev.confine.UnitSpec;
+import dev.confine.bus.Descriptors;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -110,8 +113,23 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = {"-P", "--pipe"},
       description = "Give the service confine's own standard input, output and error, and wait for it to end;"
-          + " exit with its status.")
+          + " exit with its status. With --pty: a pseudo-terminal if all three are terminals, else this.")
   boolean pipe;
+
+  @Option(names = {"-t", "--pty"},
+      description = "Run the service on a new pseudo-terminal connected to this terminal, and wait for it to"
+          + " end; exit with its status. ^] three times within a second lets go of it. Needs Java 21 or later.")
+  boolean pty;
+
+  @Option(names = "--background", paramLabel = "COLOR",
+      description = "With a pseudo-terminal: paint the service's output on this background color, given as ANSI"
+          + " SGR parameters (41 is red, 48;5;17 dark blue).")
+  String background;
+
+  @Option(names = {"-S", "--shell"},
+      description = "Start an interactive $SHELL: with --pty --pipe, --same-dir, --wait, --collect and"
+          + " --service-type=exec unless told otherwise; in --scope mode, just the shell.")
+  boolean shell;
 
   @Option(names = "--send-sighup", description = "Send SIGHUP as well when the unit is stopped.")
   boolean sendSighup;
@@ -273,6 +291,9 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     validate();
+    if (shell) {
+      impliedByShell();
+    }
     Manager manager = managerOptions.manager();
     Map<String, String> environment = environment();
     if (scope) {
@@ -293,12 +314,39 @@ final class RunCommand implements Callable<Integer> {
       return runScope(manager, scopeSpec, payload);
     }
     if (trigger()) {
-      return runTrigger(manager, triggerSpec(), command.isEmpty() ? null : serviceSpec(manager, environment));
+      return runTrigger(manager, triggerSpec(), command.isEmpty() ? null : serviceSpec(manager, environment, null));
     }
-    return runService(manager, serviceSpec(manager, environment));
+    if (pty && (!pipe || Terminals.allStandardStreamsAreTerminals())) {
+      try (Pty terminal = Pty.open()) {
+        // Before the service starts: its first look at the terminal should see the right size.
+        terminal.copySizeFrom(1);
+        return runService(manager, serviceSpec(manager, environment, terminal), terminal);
+      }
+    }
+    return runService(manager, serviceSpec(manager, environment, null), null);
   }
 
-  private ServiceSpec serviceSpec(Manager manager, Map<String, String> environment) {
+  /** What --shell stands for, as systemd-run has it. */
+  private void impliedByShell() {
+    command = List.of(Terminals.loginShell());
+    collect = true;
+    if (scope) {
+      return;
+    }
+    if (!pty && !pipe) {
+      pty = true;
+      pipe = true;
+    }
+    if (workingDirectory == null) {
+      sameDir(true);
+    }
+    if (serviceType == null) {
+      serviceType = "exec";
+    }
+    wait = true;
+  }
+
+  private ServiceSpec serviceSpec(Manager manager, Map<String, String> environment, Pty terminal) throws IOException {
     ServiceSpec.Builder builder = ServiceSpec.builder(command);
     configure(builder, manager);
     environment.forEach(builder::setenv);
@@ -321,10 +369,16 @@ final class RunCommand implements Callable<Integer> {
     if (workingDirectory != null) {
       builder.workingDirectory(workingDirectory);
     }
-    if (pipe) {
+    String term = System.getenv("TERM");
+    if (terminal != null) {
+      FileDescriptor peer = Descriptors.of(terminal.peer());
+      builder.standardInput(peer).standardOutput(peer).standardError(peer).property("TTYPath", terminal.path());
+      if (term != null && !environment.containsKey("TERM")) {
+        builder.setenv("TERM", term);
+      }
+    } else if (pipe || pty) {
       builder.standardInput(FileDescriptor.in).standardOutput(FileDescriptor.out).standardError(FileDescriptor.err);
       // As systemd-run: a program that finds a terminal on its stdio should know what kind it is.
-      String term = System.getenv("TERM");
       if (term != null && !environment.containsKey("TERM") && Terminals.anyStandardStreamIsTerminal()) {
         builder.setenv("TERM", term);
       }
@@ -343,7 +397,10 @@ final class RunCommand implements Callable<Integer> {
     if (triggers > 1) {
       throw usage("only one trigger (path, socket, timer) unit can be created");
     }
-    if (command.isEmpty() && !(trigger && unit != null)) {
+    if (shell && !command.isEmpty()) {
+      throw usage("if --shell is used, no command line is expected");
+    }
+    if (command.isEmpty() && !shell && !(trigger && unit != null)) {
       throw usage("command line to execute required");
     }
     if (scope && trigger) {
@@ -358,11 +415,11 @@ final class RunCommand implements Callable<Integer> {
     if (scope && (remainAfterExit || serviceType != null)) {
       throw usage("--remain-after-exit and --service-type= are not supported in --scope mode");
     }
-    if (pipe && (scope || trigger)) {
-      throw usage("--pipe is not compatible in timer or --scope mode");
+    if ((pipe || pty) && (scope || trigger)) {
+      throw usage("--pty/--pipe is not compatible in timer or --scope mode");
     }
-    if (pipe && noBlock) {
-      throw usage("--pipe is not compatible with --no-block");
+    if ((pipe || pty) && noBlock) {
+      throw usage("--pty/--pipe is not compatible with --no-block");
     }
     if (wait && noBlock) {
       throw usage("--wait may not be combined with --no-block");
@@ -375,6 +432,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (nice != null) {
       ScopePayload.niceLevel(nice);
+    }
+    if (background != null) {
+      BackgroundTint.check(background);
     }
   }
 
@@ -444,7 +504,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runService(Manager manager, ServiceSpec serviceSpec) throws InterruptedException {
+  private int runService(Manager manager, ServiceSpec serviceSpec, Pty terminal)
+      throws InterruptedException, IOException {
     try (Systemd systemd = Systemd.connect(manager)) {
       Set<String> warned = preflight(systemd, serviceSpec);
       if (noBlock) {
@@ -459,7 +520,7 @@ final class RunCommand implements Callable<Integer> {
       } catch (JobFailedException e) {
         // A command that ends at once can end before systemd finishes the start job; with --wait
         // that is an outcome to report like any other, not a failure to start.
-        if (!wait && !pipe) {
+        if (!wait && !pipe && !pty) {
           throw e;
         }
         exit = systemd.awaitExit(e.unit());
@@ -469,14 +530,44 @@ final class RunCommand implements Callable<Integer> {
         name = e.unit();
       }
       announce(systemd, name);
-      if (!wait && !pipe) {
+      if (!wait && !pipe && !pty) {
         return 0;
+      }
+      if (exit == null && terminal != null) {
+        exit = forward(systemd, name, terminal);
+        if (exit == null) {
+          return 0;
+        }
       }
       if (exit == null) {
         exit = systemd.awaitExit(name);
       }
-      // --pipe waits as --wait does, but tells the outcome only with --wait, as systemd-run.
+      // --pipe and --pty wait as --wait does, but tell the outcome only with --wait, as systemd-run.
       return ExitReport.report(exit, quiet || !wait, spec.commandLine().getErr());
+    }
+  }
+
+  /**
+   * Connects this terminal to the service's until the service ends (its exit) or the user lets go
+   * with ^] three times (null without --wait; with --wait confine still waits for the end).
+   */
+  private UnitExit forward(Systemd systemd, String name, Pty terminal) throws InterruptedException, IOException {
+    terminal.closePeer();
+    info("Press ^] three times within 1s to disconnect TTY.");
+    PtyForwarding forwarding = PtyForwarding.start(terminal, background == null ? null : new BackgroundTint(background));
+    try {
+      CompletableFuture<UnitExit> exit = systemd.awaitExitAsync(name);
+      CompletableFuture.anyOf(exit, forwarding.disconnected()).get();
+      if (!exit.isDone()) {
+        forwarding.stop();
+        return wait ? exit.get() : null;
+      }
+      forwarding.finish();
+      return exit.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+    } finally {
+      forwarding.stop();
     }
   }
 

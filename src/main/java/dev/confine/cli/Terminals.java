@@ -17,6 +17,28 @@ final class Terminals {
     return false;
   }
 
+  static boolean allStandardStreamsAreTerminals() {
+    return isTerminal(0) && isTerminal(1) && isTerminal(2);
+  }
+
+  /**
+   * The shell for --shell, as systemd-run picks it: {@code $SHELL} if it is an absolute path,
+   * else the user's from /etc/passwd, else /bin/sh.
+   */
+  static String loginShell() {
+    String shell = System.getenv("SHELL");
+    if (shell != null && shell.startsWith("/") && Files.isExecutable(Path.of(shell))) {
+      return shell;
+    }
+    String user = System.getProperty("user.name");
+    try (var lines = Files.lines(Path.of("/etc/passwd"))) {
+      return lines.map(line -> line.split(":", -1)).filter(f -> f.length >= 7 && f[0].equals(user))
+          .map(f -> f[6]).filter(s -> s.startsWith("/")).findFirst().orElse("/bin/sh");
+    } catch (IOException e) {
+      return "/bin/sh";
+    }
+  }
+
   /** A pseudo-terminal, a virtual console, a serial line or the console, as /proc tells. */
   static boolean isTerminal(int fd) {
     try {

@@ -83,6 +83,11 @@ class RunCommandTest {
       run --timer-property=AccuracySec=1s -- true   | 2 | --timer-property= has no effect without any other timer options
       run --on-boot=1 --path-property=PathExists=/tmp -- true | 2 | only one trigger (path, socket, timer) unit can be created
       run --on-active=1                             | 2 | command line to execute required
+      run --pipe --scope -- true                    | 2 | --pty/--pipe is not compatible in timer or --scope mode
+      run --pty --on-active=1 -- true               | 2 | --pty/--pipe is not compatible in timer or --scope mode
+      run -t --no-block -- true                     | 2 | --pty/--pipe is not compatible with --no-block
+      run --shell -- true                           | 2 | if --shell is used, no command line is expected
+      run --background=red -t -- true               | 1 | invalid value for --background: 'red'
       run --on-active= -- true                      | 1 | invalid value for --on-active: ''
       run --on-calendar= -- true                    | 1 | invalid value for --on-calendar: ''
       run --on-active=bogus -- true                 | 1 | invalid value for OnActiveSec: 'bogus'

@@ -70,11 +70,11 @@ class RunPipeVmTest {
   void pipeIsRefusedWhereSystemdRunRefusesIt() {
     Result scope = confineInProcess("run", "--pipe", "--scope", "--", "true");
     assertEquals(2, scope.status(), scope::toString);
-    assertTrue(scope.err().contains("--pipe is not compatible in timer or --scope mode"), scope::toString);
+    assertTrue(scope.err().contains("--pty/--pipe is not compatible in timer or --scope mode"), scope::toString);
     Result timer = confineInProcess("run", "--pipe", "--on-active=1h", "--", "true");
     assertEquals(2, timer.status(), timer::toString);
     Result noBlock = confineInProcess("run", "--pipe", "--no-block", "--", "true");
     assertEquals(2, noBlock.status(), noBlock::toString);
-    assertTrue(noBlock.err().contains("--pipe is not compatible with --no-block"), noBlock::toString);
+    assertTrue(noBlock.err().contains("--pty/--pipe is not compatible with --no-block"), noBlock::toString);
   }
 }

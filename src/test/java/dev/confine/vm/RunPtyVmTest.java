@@ -1,0 +1,110 @@
+package dev.confine.vm;
+
+import static dev.confine.vm.Guest.confineInProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.confine.vm.Guest.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code confine run --pty} and {@code --shell}: the service on a new pseudo-terminal that confine
+ * connects to its own, as {@code systemd-run --pty}. confine sits on a terminal of script(1), on
+ * systemd 252 and 257, as root and as a user. The pseudo-terminal needs Java 21 or later: where
+ * the guest's own JVM is older (bookworm's 17), confine runs on the host's newer JDK, which
+ * run-vm.sh shares at /opt/jdk, and the guest's JVM must refuse with a clear line.
+ */
+@Tag("vm")
+class RunPtyVmTest {
+  private static final boolean OWN_JVM_CAN = Runtime.version().feature() >= 21;
+
+  /** Runs a shell command line on a terminal of script(1); {@code confine run} in it is bin/confine's. */
+  private static Result onTerminal(String commandLine, Map<String, String> environment) throws Exception {
+    Map<String, String> env = new HashMap<>(environment);
+    env.putIfAbsent("TERM", "xterm-confine");
+    if (!OWN_JVM_CAN) {
+      Path jdk = Path.of("/opt/jdk");
+      assertTrue(Files.isExecutable(jdk.resolve("bin/java")),
+          "this guest's JVM is Java " + Runtime.version().feature() + "; run-vm.sh must share a JDK 22+ at /opt/jdk");
+      env.putIfAbsent("JAVA_HOME", jdk.toString());
+    }
+    String script = "stty rows 31 cols 97; " + commandLine.replace("confine run", Guest.CONFINE + " run");
+    return Guest.run(env, "", List.of("script", "-qec", "sh -c '" + script.replace("'", "'\\''") + "'", "/dev/null"));
+  }
+
+  @Test
+  void theServiceRunsOnATerminalOfItsOwnSizedLikeThisOne() throws Exception {
+    Result result = onTerminal("before=$(stty -g); confine run -t -q -- sh -c '"
+        + "tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-three-ttys; echo term=$TERM; stty size; exit 5';"
+        + " status=$?; [ \"$(stty -g)\" = \"$before\" ] && echo terminal-restored; echo status=$status",
+        Map.of());
+    String out = result.out().replace("\r", "");
+    assertTrue(out.contains("/dev/pts/"), result::toString);
+    assertTrue(out.contains("all-three-ttys"), result::toString);
+    assertTrue(out.contains("term=xterm-confine"), result::toString);
+    assertTrue(out.contains("31 97"), result::toString);
+    assertTrue(!out.contains("WARNING"), "no JVM warning about native access: " + result);
+    assertTrue(out.contains("terminal-restored"), result::toString);
+    assertTrue(out.contains("status=5"), result::toString);
+  }
+
+  @Test
+  void backgroundPaintsTheServicesLines() throws Exception {
+    Result result = onTerminal("confine run -t -q --background=44 -- printf 'one\\ntwo\\n'", Map.of());
+    String out = result.out().replace("\r", "");
+    assertTrue(out.contains("\u001b[44m\u001b[Kone\n\u001b[44m\u001b[Ktwo\n"), result::toString);
+    assertTrue(out.contains("\u001b[0m\u001b[K"), "normal colors again at the end: " + result);
+  }
+
+  @Test
+  void keystrokesReachTheService() throws Exception {
+    // script's stdin is its terminal's input: the service reads it through confine.
+    Result result = Guest.run(ptyEnvironment(), "hello\n", List.of("script", "-qec",
+        Guest.CONFINE + " run -t -q -- sh -c 'read line; echo got:$line'", "/dev/null"));
+    assertTrue(result.out().replace("\r", "").contains("got:hello"), result::toString);
+    assertEquals(0, result.status(), result::toString);
+  }
+
+  @Test
+  void shellStartsTheUsersShellAndPassesItsStatus() throws Exception {
+    // script(1) itself runs $SHELL: the shell for confine is set on the command line inside.
+    Result fine = onTerminal("SHELL=/bin/true confine run -S -q; echo status=$?", Map.of());
+    assertTrue(fine.out().contains("status=0"), fine::toString);
+    Result failing = onTerminal("SHELL=/bin/false confine run -S -q; echo status=$?", Map.of());
+    assertTrue(failing.out().contains("status=1"), failing::toString);
+    Result inScope = onTerminal("SHELL=/bin/true confine run --scope -S -q; echo status=$?", Map.of());
+    assertTrue(inScope.out().contains("status=0"), inScope::toString);
+    Result withCommand = confineInProcess("run", "--shell", "--", "true");
+    assertEquals(2, withCommand.status(), withCommand::toString);
+    assertTrue(withCommand.err().contains("if --shell is used, no command line is expected"), withCommand::toString);
+  }
+
+  @Test
+  void withoutATerminalPtyAndPipeMeanPipe() throws Exception {
+    Result result = Guest.run(ptyEnvironment(), "piped\n",
+        List.of(Guest.CONFINE.toString(), "run", "-t", "-P", "-q", "--", "sh", "-c", "[ -t 0 ] || cat"));
+    assertEquals(0, result.status(), result::toString);
+    assertEquals("piped\n", result.out(), result::toString);
+  }
+
+  @Test
+  void anOlderJavaIsRefusedWithAClearLine() throws Exception {
+    if (OWN_JVM_CAN) {
+      return;
+    }
+    // The guest's own JVM, on a terminal.
+    Result result = Guest.run(Map.of(), "", List.of("script", "-qec", Guest.CONFINE + " run -t -- true", "/dev/null"));
+    assertTrue(result.out().contains("needs Java 21 or later"), result::toString);
+    assertTrue(!result.out().contains("Exception"), result::toString);
+  }
+
+  private static Map<String, String> ptyEnvironment() {
+    return OWN_JVM_CAN ? Map.of() : Map.of("JAVA_HOME", "/opt/jdk");
+  }
+}
