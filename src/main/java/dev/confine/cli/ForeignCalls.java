@@ -10,8 +10,8 @@ import java.util.Optional;
  * Calls into the C library through the JDK's foreign function API (java.lang.foreign), found by
  * reflection: confine is built for Java 17, which lacks that API, and the pseudo-terminal needs a
  * handful of calls nothing else in the JDK makes. The API is final in Java 22 and a preview in
- * Java 21, with the same names for all used here; a Java 21 JVM needs {@code --enable-preview},
- * which bin/confine gives it.
+ * Java 21, with the same names for all used here; reached by reflection, Java 21's needs no
+ * {@code --enable-preview} (measured on trixie's 21.0.13).
  *
  * <p>Only {@code int} and {@code long} arguments, and memory from {@link #allocate}.
  */
