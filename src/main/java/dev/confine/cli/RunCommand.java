@@ -533,8 +533,8 @@ final class RunCommand implements Callable<Integer> {
       if (!wait && !pipe && !pty) {
         return 0;
       }
-      if (exit == null && terminal != null) {
-        exit = forward(systemd, name, terminal);
+      if (terminal != null) {
+        exit = forward(systemd, name, terminal, exit);
         if (exit == null) {
           return 0;
         }
@@ -549,14 +549,17 @@ final class RunCommand implements Callable<Integer> {
 
   /**
    * Connects this terminal to the service's until the service ends (its exit) or the user lets go
-   * with ^] three times (null without --wait; with --wait confine still waits for the end).
+   * with ^] three times (null without --wait; with --wait confine still waits for the end). A
+   * service that {@code ended} already still has its output shown.
    */
-  private UnitExit forward(Systemd systemd, String name, Pty terminal) throws InterruptedException, IOException {
+  private UnitExit forward(Systemd systemd, String name, Pty terminal, UnitExit ended)
+      throws InterruptedException, IOException {
     terminal.closePeer();
     info("Press ^] three times within 1s to disconnect TTY.");
     PtyForwarding forwarding = PtyForwarding.start(terminal, background == null ? null : new BackgroundTint(background));
     try {
-      CompletableFuture<UnitExit> exit = systemd.awaitExitAsync(name);
+      CompletableFuture<UnitExit> exit =
+          ended != null ? CompletableFuture.completedFuture(ended) : systemd.awaitExitAsync(name);
       CompletableFuture.anyOf(exit, forwarding.disconnected()).get();
       if (!exit.isDone()) {
         forwarding.stop();
