@@ -82,6 +82,9 @@ class RunPtyVmTest {
 
   @Test
   void shellStartsTheUsersShellAndPassesItsStatus() throws Exception {
+    Result withCommand = confineInProcess("run", "--shell", "--", "true");
+    assertEquals(2, withCommand.status(), withCommand::toString);
+    assertTrue(withCommand.err().contains("if --shell is used, no command line is expected"), withCommand::toString);
     // script(1) itself runs $SHELL: the shell for confine is set on the command line inside.
     Result fine = onTerminal("SHELL=/bin/true confine run -S -q; echo status=$?", Map.of());
     if (refusedForItsJava(fine)) {
@@ -92,9 +95,6 @@ class RunPtyVmTest {
     assertTrue(failing.out().contains("status=1"), failing::toString);
     Result inScope = onTerminal("SHELL=/bin/true confine run --scope -S -q; echo status=$?", Map.of());
     assertTrue(inScope.out().contains("status=0"), inScope::toString);
-    Result withCommand = confineInProcess("run", "--shell", "--", "true");
-    assertEquals(2, withCommand.status(), withCommand::toString);
-    assertTrue(withCommand.err().contains("if --shell is used, no command line is expected"), withCommand::toString);
   }
 
   @Test
