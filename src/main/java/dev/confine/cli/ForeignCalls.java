@@ -22,7 +22,6 @@ final class ForeignCalls {
   private final Object linker;
   private final Object lookup;
   private final Object arena;
-  private final Class<?> memorySegment;
   private final Class<?> memoryLayout;
   private final Class<?> linkerOption;
   private final Object intLayout;
@@ -30,12 +29,17 @@ final class ForeignCalls {
   private final Object addressLayout;
   private final Method getInt;
   private final Method setInt;
+  private final Method find;
+  private final Method functionDescriptor;
+  private final Method downcallHandle;
+  private final Method firstVariadicArg;
+  private final Method allocate;
 
   private ForeignCalls() throws ReflectiveOperationException {
     Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
     Class<?> valueLayout = Class.forName("java.lang.foreign.ValueLayout");
     Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
-    memorySegment = Class.forName("java.lang.foreign.MemorySegment");
+    Class<?> memorySegment = Class.forName("java.lang.foreign.MemorySegment");
     memoryLayout = Class.forName("java.lang.foreign.MemoryLayout");
     linkerOption = Class.forName("java.lang.foreign.Linker$Option");
     linker = linkerClass.getMethod("nativeLinker").invoke(null);
@@ -48,6 +52,14 @@ final class ForeignCalls {
     Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
     getInt = memorySegment.getMethod("get", ofInt, long.class);
     setInt = memorySegment.getMethod("set", ofInt, long.class, int.class);
+    find = Class.forName("java.lang.foreign.SymbolLookup").getMethod("find", String.class);
+    Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
+    Class<?> layouts = Array.newInstance(memoryLayout, 0).getClass();
+    functionDescriptor = descriptorClass.getMethod("of", memoryLayout, layouts);
+    Class<?> options = Array.newInstance(linkerOption, 0).getClass();
+    downcallHandle = linkerClass.getMethod("downcallHandle", memorySegment, descriptorClass, options);
+    firstVariadicArg = linkerOption.getMethod("firstVariadicArg", int.class);
+    allocate = Class.forName("java.lang.foreign.SegmentAllocator").getMethod("allocate", long.class);
   }
 
   /** The C library's functions for {@code purpose}, or why they cannot be had on this JVM. */
@@ -73,9 +85,7 @@ final class ForeignCalls {
    */
   MethodHandle function(String name, String signature, int variadicFrom) {
     try {
-      Object symbol = ((Optional<?>) Class.forName("java.lang.foreign.SymbolLookup").getMethod("find", String.class)
-          .invoke(lookup, name))
-          .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name));
+      Object symbol = ((Optional<?>) find.invoke(lookup, name)).orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name));
       Object arguments = Array.newInstance(memoryLayout, signature.length());
       for (int i = 0; i < signature.length(); i++) {
         Array.set(arguments, i, switch (signature.charAt(i)) {
@@ -85,16 +95,12 @@ final class ForeignCalls {
           default -> throw new IllegalArgumentException(signature);
         });
       }
-      Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
-      Object descriptor = descriptorClass.getMethod("of", memoryLayout, arguments.getClass())
-          .invoke(null, intLayout, arguments);
+      Object descriptor = functionDescriptor.invoke(null, intLayout, arguments);
       Object options = Array.newInstance(linkerOption, variadicFrom < 0 ? 0 : 1);
       if (variadicFrom >= 0) {
-        Array.set(options, 0, linkerOption.getMethod("firstVariadicArg", int.class).invoke(null, variadicFrom));
+        Array.set(options, 0, firstVariadicArg.invoke(null, variadicFrom));
       }
-      Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
-      return (MethodHandle) linkerClass.getMethod("downcallHandle", memorySegment, descriptorClass, options.getClass())
-          .invoke(linker, symbol, descriptor, options);
+      return (MethodHandle) downcallHandle.invoke(linker, symbol, descriptor, options);
     } catch (ReflectiveOperationException e) {
       throw new UnsupportedOperationException("cannot call " + name + ": " + e, e);
     }
@@ -103,8 +109,7 @@ final class ForeignCalls {
   /** Zeroed native memory of {@code bytes} bytes, for a pointer argument. */
   Object allocate(long bytes) {
     try {
-      Class<?> allocator = Class.forName("java.lang.foreign.SegmentAllocator");
-      return allocator.getMethod("allocate", long.class).invoke(arena, bytes);
+      return allocate.invoke(arena, bytes);
     } catch (ReflectiveOperationException e) {
       throw new UnsupportedOperationException("cannot allocate native memory: " + e, e);
     }

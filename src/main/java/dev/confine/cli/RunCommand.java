@@ -369,19 +369,17 @@ final class RunCommand implements Callable<Integer> {
     if (workingDirectory != null) {
       builder.workingDirectory(workingDirectory);
     }
-    String term = System.getenv("TERM");
     if (terminal != null) {
       FileDescriptor peer = Descriptors.of(terminal.peer());
       builder.standardInput(peer).standardOutput(peer).standardError(peer).property("TTYPath", terminal.path());
-      if (term != null && !environment.containsKey("TERM")) {
-        builder.setenv("TERM", term);
-      }
     } else if (pipe || pty) {
       builder.standardInput(FileDescriptor.in).standardOutput(FileDescriptor.out).standardError(FileDescriptor.err);
-      // As systemd-run: a program that finds a terminal on its stdio should know what kind it is.
-      if (term != null && !environment.containsKey("TERM") && Terminals.anyStandardStreamIsTerminal()) {
-        builder.setenv("TERM", term);
-      }
+    }
+    // As systemd-run: a program that finds a terminal on its stdio should know what kind it is.
+    String term = System.getenv("TERM");
+    boolean terminalThere = terminal != null || ((pipe || pty) && Terminals.anyStandardStreamIsTerminal());
+    if (term != null && terminalThere && !environment.containsKey("TERM")) {
+      builder.setenv("TERM", term);
     }
     return builder.build();
   }
@@ -520,7 +518,7 @@ final class RunCommand implements Callable<Integer> {
       } catch (JobFailedException e) {
         // A command that ends at once can end before systemd finishes the start job; with --wait
         // that is an outcome to report like any other, not a failure to start.
-        if (!wait && !pipe && !pty) {
+        if (!waitsForTheEnd()) {
           throw e;
         }
         exit = systemd.awaitExit(e.unit());
@@ -530,7 +528,7 @@ final class RunCommand implements Callable<Integer> {
         name = e.unit();
       }
       announce(systemd, name);
-      if (!wait && !pipe && !pty) {
+      if (!waitsForTheEnd()) {
         return 0;
       }
       if (terminal != null) {
@@ -545,6 +543,11 @@ final class RunCommand implements Callable<Integer> {
       // --pipe and --pty wait as --wait does, but tell the outcome only with --wait, as systemd-run.
       return ExitReport.report(exit, quiet || !wait, spec.commandLine().getErr());
     }
+  }
+
+  /** --wait, --pipe and --pty all wait for the service to end and pass its status on. */
+  private boolean waitsForTheEnd() {
+    return wait || pipe || pty;
   }
 
   /**

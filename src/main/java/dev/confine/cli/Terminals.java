@@ -1,5 +1,6 @@
 package dev.confine.cli;
 
+import dev.confine.InvalidPropertyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,18 +24,17 @@ final class Terminals {
 
   /**
    * The shell for --shell, as systemd-run picks it: {@code $SHELL} if it is an absolute path,
-   * else the user's from /etc/passwd, else /bin/sh.
+   * else the user's passwd entry (as NSS knows it), else /bin/sh.
    */
   static String loginShell() {
     String shell = System.getenv("SHELL");
     if (shell != null && shell.startsWith("/") && Files.isExecutable(Path.of(shell))) {
       return shell;
     }
-    String user = System.getProperty("user.name");
-    try (var lines = Files.lines(Path.of("/etc/passwd"))) {
-      return lines.map(line -> line.split(":", -1)).filter(f -> f.length >= 7 && f[0].equals(user))
-          .map(f -> f[6]).filter(s -> s.startsWith("/")).findFirst().orElse("/bin/sh");
-    } catch (IOException e) {
+    try {
+      String own = ScopePayload.Account.of(System.getProperty("user.name")).shell();
+      return own.startsWith("/") ? own : "/bin/sh";
+    } catch (InvalidPropertyException e) {
       return "/bin/sh";
     }
   }
