@@ -37,7 +37,15 @@ public final class ServiceSpec extends UnitSpec {
    * this process's {@code PATH}, as systemd-run does.
    */
   public static Builder builder(List<String> command) {
-    return new Builder(command);
+    return new Builder(command, true);
+  }
+
+  /**
+   * A builder for a service on another machine or in a container ({@code unixexec:} buses): its
+   * command is sent as given, for that machine's manager to look up, as systemd-run does there.
+   */
+  public static Builder remoteBuilder(List<String> command) {
+    return new Builder(command, false);
   }
 
   @Override
@@ -45,7 +53,7 @@ public final class ServiceSpec extends UnitSpec {
     return UnitType.SERVICE;
   }
 
-  /** The command line, its executable resolved to an absolute path. */
+  /** The command line; its executable resolved to an absolute path unless built for a remote bus. */
   public List<String> command() {
     return command;
   }
@@ -94,13 +102,15 @@ public final class ServiceSpec extends UnitSpec {
     private FileDescriptor standardOutput;
     private FileDescriptor standardError;
 
-    private Builder(List<String> command) {
+    private Builder(List<String> command, boolean resolveHere) {
       super(UnitType.SERVICE);
       if (command.isEmpty() || command.get(0).isEmpty()) {
         throw new InvalidPropertyException("a command to run is required");
       }
       List<String> resolved = new ArrayList<>(command);
-      resolved.set(0, Executables.resolve(command.get(0)).toString());
+      if (resolveHere) {
+        resolved.set(0, Executables.resolve(command.get(0)).toString());
+      }
       this.command = List.copyOf(resolved);
     }
 

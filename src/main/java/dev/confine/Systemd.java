@@ -115,7 +115,7 @@ public final class Systemd implements AutoCloseable {
    */
   public List<NotEnforced> preflight(UnitSpec spec) {
     // Most starts (a Description, a KillMode …) need no controller: then no lookup at all.
-    if (!Enforcement.needsControllers(spec)) {
+    if (!Enforcement.needsControllers(spec) || !bus.isLocal()) {
       return List.of();
     }
     Path dir = managerCgroup();
@@ -149,7 +149,8 @@ public final class Systemd implements AutoCloseable {
       return List.of();
     }
     Map<String, Object> stored = bus.properties(unitPath(unit), spec.type().dbusInterface());
-    String cgroup = String.valueOf(stored.getOrDefault("ControlGroup", ""));
+    // Behind a bridge the unit's cgroup files are another machine's: check what systemd stored.
+    String cgroup = bus.isLocal() ? String.valueOf(stored.getOrDefault("ControlGroup", "")) : "";
     return Enforcement.verify(spec, stored, cgroup.isEmpty() ? null : CgroupFiles.directory(cgroup),
         Enforcement.hasStartupVariant(spec) && managerStartingOrStopping());
   }

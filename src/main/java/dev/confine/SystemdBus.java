@@ -2,6 +2,7 @@ package dev.confine;
 
 import dev.confine.bus.DescriptorTransport;
 import dev.confine.bus.Descriptors;
+import dev.confine.bus.ExecBridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.connections.transports.TransportBuilder.SaslAuthMode;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -56,6 +58,8 @@ final class SystemdBus implements AutoCloseable {
 
   private final DBusConnection connection;
   private final String address;
+  /** The program behind a unixexec: address (ssh, systemd-run -M); null for a socket. */
+  private final ExecBridge bridge;
   /** A second connection for calls that pass file descriptors; opened by the first such call. */
   private DBusConnection descriptorConnection;
   private final Manager manager;
@@ -67,32 +71,69 @@ final class SystemdBus implements AutoCloseable {
   /** {@link #majorVersion()}, or -1 until it is first asked for. */
   private volatile int majorVersion = -1;
 
-  private SystemdBus(DBusConnection connection, String address, Manager manager) {
+  private SystemdBus(DBusConnection connection, String address, ExecBridge bridge, Manager manager) {
     this.connection = connection;
     this.address = address;
+    this.bridge = bridge;
     this.manager = manager;
   }
 
   static SystemdBus open(Manager manager, String address) {
+    if (ExecBridge.handles(address)) {
+      return openBridged(manager, address);
+    }
     // dbus-java retries a missing socket for seconds before it gives up; say it at once.
     Path socket = BusDiagnosis.socketPath(address);
     if (socket != null && !Files.exists(socket)) {
       throw new BusUnreachableException(
           "no " + manager.description() + " bus at " + socket + BusDiagnosis.hint(manager), null, null);
     }
-    return new SystemdBus(connect(manager, address, false), address, manager);
+    return new SystemdBus(connect(manager, address, null, false), address, null, manager);
   }
 
-  private static DBusConnection connect(Manager manager, String address, boolean passingDescriptors) {
+  /** A bus behind a program's stdio: another machine's (ssh) or a container's. */
+  private static SystemdBus openBridged(Manager manager, String address) {
+    ExecBridge bridge;
     try {
-      return DBusConnectionBuilder.forAddress(passingDescriptors ? DescriptorTransport.addressFor(address) : address)
-          .withShared(false).build();
+      bridge = ExecBridge.start(address);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BusUnreachableException(
+          "cannot start the bus bridge " + address + ": " + e.getMessage(), null, e);
+    }
+    try {
+      return new SystemdBus(connect(manager, address, bridge, false), address, bridge, manager);
+    } catch (RuntimeException e) {
+      closeQuietly(bridge);
+      throw e;
+    }
+  }
+
+  /** A connection to {@code address}, through {@code bridge} when one serves it. */
+  private static DBusConnection connect(Manager manager, String address, ExecBridge bridge,
+      boolean passingDescriptors) {
+    String target = bridge != null ? bridge.address()
+        : passingDescriptors ? DescriptorTransport.addressFor(address) : address;
+    try {
+      DBusConnectionBuilder builder = DBusConnectionBuilder.forAddress(target).withShared(false);
+      if (bridge != null) {
+        // The bridge's program (systemd-stdio-bridge) cannot tell who is on its pipes.
+        builder.transportConfig().configureSasl().withAuthMode(SaslAuthMode.AUTH_ANONYMOUS);
+      }
+      return builder.build();
     } catch (DBusException | RuntimeException e) {
       throw new BusUnreachableException(
           "cannot connect to the " + manager.description() + " bus at " + address + ": "
               + e.getMessage() + BusDiagnosis.hint(manager),
           null, e);
     }
+  }
+
+  /**
+   * Whether the manager runs on this machine, in this machine's cgroup tree: false behind a bridge,
+   * where its cgroup files are another machine's.
+   */
+  boolean isLocal() {
+    return bridge == null;
   }
 
   /**
@@ -105,7 +146,11 @@ final class SystemdBus implements AutoCloseable {
         throw new UnsupportedOperationException("passing file descriptors to systemd needs junixsocket:"
             + " add com.github.hypfvieh:dbus-java-transport-junixsocket to the class path");
       }
-      descriptorConnection = connect(manager, address, true);
+      if (!isLocal()) {
+        throw new UnsupportedOperationException("file descriptors cannot be passed to a manager reached"
+            + " through " + address + ": only a local bus socket carries them");
+      }
+      descriptorConnection = connect(manager, address, null, true);
       if (listeningForJobs) {
         listenForJobs(descriptorConnection);
       }
@@ -377,11 +422,18 @@ final class SystemdBus implements AutoCloseable {
       second = descriptorConnection;
     }
     for (DBusConnection each : second == null ? List.of(connection) : List.of(connection, second)) {
-      try {
-        each.close();
-      } catch (IOException e) {
-        LOG.debug("closing a bus connection failed", e);
-      }
+      closeQuietly(each);
+    }
+    if (bridge != null) {
+      closeQuietly(bridge);
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      LOG.debug("closing a bus connection failed", e);
     }
   }
 

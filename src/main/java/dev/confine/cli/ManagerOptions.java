@@ -24,6 +24,11 @@ final class ManagerOptions {
 
   /** The manager chosen on the command line, else the caller's default. */
   Manager manager() {
-    return chosen != null ? chosen : Manager.forCurrentUser();
+    return manager(Manager.forCurrentUser());
+  }
+
+  /** The manager chosen on the command line, else {@code fallback}. */
+  Manager manager(Manager fallback) {
+    return chosen != null ? chosen : fallback;
   }
 }

@@ -71,6 +71,27 @@ final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ManagerOptions managerOptions;
 
+  /** -H or -M, whichever came last, as systemd-run takes them; null for this machine's bus. */
+  private String host;
+  private String machine;
+  /** The bus address -H or -M stands for, made before anything is sent; null for the local bus. */
+  private String remoteAddress;
+
+  @Option(names = {"-H", "--host"}, paramLabel = "[USER@]HOST",
+      description = "Operate on a remote host's system manager, through ssh and systemd-stdio-bridge.")
+  void host(String value) {
+    host = value;
+    machine = null;
+  }
+
+  @Option(names = {"-M", "--machine"}, paramLabel = "[USER@]NAME",
+      description = "Operate on a local container's manager (.host is this machine); with USER@ or"
+          + " --user, that user's, through systemd-run and systemd-stdio-bridge.")
+  void machine(String value) {
+    machine = value;
+    host = null;
+  }
+
   @Option(names = "--scope", description = "Run COMMAND in a scope instead of a service.")
   boolean scope;
 
@@ -294,7 +315,11 @@ final class RunCommand implements Callable<Integer> {
     if (shell) {
       impliedByShell();
     }
-    Manager manager = managerOptions.manager();
+    // systemd-run's default, the system manager, for another machine: its users are not ours.
+    Manager manager = remote() ? managerOptions.manager(Manager.SYSTEM) : managerOptions.manager();
+    if (remote()) {
+      remoteAddress = host != null ? RemoteBus.host(host) : RemoteBus.machine(machine, manager);
+    }
     Map<String, String> environment = environment();
     if (scope) {
       ScopeSpec.Builder builder = ScopeSpec.builder();
@@ -347,7 +372,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private ServiceSpec serviceSpec(Manager manager, Map<String, String> environment, Pty terminal) throws IOException {
-    ServiceSpec.Builder builder = ServiceSpec.builder(command);
+    ServiceSpec.Builder builder = remote() ? ServiceSpec.remoteBuilder(command) : ServiceSpec.builder(command);
     configure(builder, manager);
     environment.forEach(builder::setenv);
     builder.ignoreFailure(ignoreFailure).expandEnvironment(!Boolean.FALSE.equals(expandEnvironment));
@@ -415,6 +440,23 @@ final class RunCommand implements Callable<Integer> {
     }
     if ((pipe || pty) && (scope || trigger)) {
       throw usage("--pty/--pipe is not compatible in timer or --scope mode");
+    }
+    if (host != null && managerOptions.manager(Manager.SYSTEM) == Manager.USER) {
+      throw usage("execution in user context is not supported on remote systems");
+    }
+    if (host != null && scope) {
+      throw usage("scope execution is not supported on remote systems");
+    }
+    if (host != null && (pipe || pty)) {
+      throw usage("--pty/--pipe is only supported when connecting to the local system or containers");
+    }
+    if (machine != null && scope) {
+      throw usage("--scope cannot be combined with --machine: confine cannot move its own process"
+          + " into another manager's scope");
+    }
+    if (machine != null && (pipe || pty)) {
+      throw usage("--pty/--pipe cannot be combined with --machine: confine reaches a container's bus"
+          + " through pipes, which cannot carry the terminal's file descriptors");
     }
     if ((pipe || pty) && noBlock) {
       throw usage("--pty/--pipe is not compatible with --no-block");
@@ -484,7 +526,7 @@ final class RunCommand implements Callable<Integer> {
   private int runScope(Manager manager, ScopeSpec scopeSpec, ProcessBuilder payload)
       throws IOException, InterruptedException {
     try (SignalForwarding forwarding = SignalForwarding.install();
-        Systemd systemd = Systemd.connect(manager)) {
+        Systemd systemd = connect(manager)) {
       Set<String> warned = preflight(systemd, scopeSpec);
       ScopedProcess process = systemd.launch(scopeSpec, payload, started -> {
         forwarding.forwardTo(started.process());
@@ -504,7 +546,7 @@ final class RunCommand implements Callable<Integer> {
 
   private int runService(Manager manager, ServiceSpec serviceSpec, Pty terminal)
       throws InterruptedException, IOException {
-    try (Systemd systemd = Systemd.connect(manager)) {
+    try (Systemd systemd = connect(manager)) {
       Set<String> warned = preflight(systemd, serviceSpec);
       if (noBlock) {
         announce(systemd, systemd.startQueued(serviceSpec));
@@ -543,6 +585,15 @@ final class RunCommand implements Callable<Integer> {
       // --pipe and --pty wait as --wait does, but tell the outcome only with --wait, as systemd-run.
       return ExitReport.report(exit, quiet || !wait, spec.commandLine().getErr());
     }
+  }
+
+  /** Whether -H or -M names another machine's (or a container's, or a user's) bus. */
+  private boolean remote() {
+    return host != null || machine != null;
+  }
+
+  private Systemd connect(Manager manager) {
+    return remoteAddress != null ? Systemd.connect(manager, remoteAddress) : Systemd.connect(manager);
   }
 
   /** --wait, --pipe and --pty all wait for the service to end and pass its status on. */
@@ -613,7 +664,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int runTrigger(Manager manager, TriggerSpec trigger, ServiceSpec service) {
-    try (Systemd systemd = Systemd.connect(manager)) {
+    try (Systemd systemd = connect(manager)) {
       if (service != null) {
         preflight(systemd, service);
       }

@@ -32,6 +32,17 @@ class RunCommandTest {
       run --wait --no-block -- true                 | 2 | --wait may not be combined with --no-block
       run --scope -r -- true                        | 2 | --remain-after-exit and --service-type= are not supported in --scope mode
       run --scope --service-type=exec -- true       | 2 | --remain-after-exit and --service-type= are not supported in --scope mode
+      run -H host --user -- true                    | 2 | execution in user context is not supported on remote systems
+      run -H host --scope -- true                   | 2 | scope execution is not supported on remote systems
+      run -H host --pipe -- true                    | 2 | --pty/--pipe is only supported when connecting to the local system or containers
+      run -M .host --scope -- true                  | 2 | --scope cannot be combined with --machine
+      run -M .host -t -- true                       | 2 | --pty/--pipe cannot be combined with --machine
+      run -M x -H host --user -- true               | 2 | execution in user context is not supported on remote systems
+      run -H host -M .host --scope -- true          | 2 | --scope cannot be combined with --machine
+      run -H user@ -- true                          | 1 | invalid value for --host: 'user@' (expected [USER@]HOST[:PORT][/MACHINE])
+      run -H host:80:80 -- true                     | 1 | invalid value for --host: 'host:80:80'
+      run -M a_b -- true                            | 1 | invalid value for --machine: 'a_b' (expected [USER@]NAME, NAME a container's name or .host)
+      run -M bad/user@.host -- true                 | 1 | invalid value for --machine: 'bad/user@.host'
       run --bogus -- true                           | 2 | unknown option '--bogus'
       run --scop -- true                            | 2 | unknown option '--scop'; did you mean --scope?
       run --unit                                    | 2 | Missing required parameter for option '--unit'
