@@ -106,6 +106,29 @@ class TriggerVmTest {
     }
   }
 
+  /**
+   * TEST-74-AUX-UTILS.run.sh, "Transient socket unit": a property given twice is sent twice, in
+   * order, and systemd writes both lines (the last one wins). systemd 252 pads the mode to 40
+   * digits ("%040o").
+   */
+  @Test
+  void aPropertyGivenTwiceIsSentTwice() throws Exception {
+    Path dir = Files.createTempDirectory("confine-twice");
+    String unit = Guest.uniqueName("confine-twice");
+    Result result = confineInProcess("run", "-q", "--unit=" + unit,
+        "--socket-property=ListenStream=" + dir.resolve("socket"), "--socket-property=SocketMode=0666",
+        "--socket-property=SocketMode=0644", "--", "true");
+    try {
+      assertEquals(0, result.status(), result::toString);
+      List<String> socket = Guest.transientUnitFile(unit + ".socket").lines().toList();
+      List<String> modes = socket.stream().filter(line -> line.startsWith("SocketMode="))
+          .map(line -> line.replaceFirst("^SocketMode=0*", "")).toList();
+      assertEquals(List.of("666", "644"), modes, socket::toString);
+    } finally {
+      Guest.systemctl("stop", unit + ".socket", unit + ".service");
+    }
+  }
+
   /** TEST-74-AUX-UTILS.run.sh, "Transient timer unit". */
   @Test
   void timerOptionsLandInTheTimerAndTheRestInTheService() throws Exception {
