@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Whether what a spec asks for is really enforced: before the start, against the controllers the
@@ -149,22 +148,15 @@ final class Enforcement {
         continue; // write-only forms such as MemoryMaxScale
       }
       List<Assignment> forName = sent.stream().filter(a -> a.name().equals(wireName)).toList();
-      String actual = WireValues.text(stored.get(wireName));
-      Assignment last = forName.get(forName.size() - 1);
-      if (last.isList()) {
-        Set<String> storedElements = WireValues.elements(stored.get(wireName)).stream()
-            .map(e -> WireValues.text(List.of(e))).collect(Collectors.toSet());
-        for (Assignment assignment : forName) {
-          for (Object element : (List<?>) assignment.value()) {
-            String text = WireValues.text(List.of(element), assignment.signature());
-            if (!storedElements.contains(text)) {
-              return "systemd's " + wireName + "=" + actual + " lacks " + text;
-            }
-          }
-        }
-      } else if (!WireValues.text(last.value(), last.signature()).equals(actual)) {
-        return "systemd stored " + wireName + "=" + actual + " instead of "
-            + WireValues.text(last.value(), last.signature());
+      Merge merge = forName.get(forName.size() - 1).merge();
+      List<String> expected = merge.expected(forName);
+      List<String> reported = merge.stored(stored.get(wireName), forName);
+      if (!expected.equals(reported)) {
+        String actual = WireValues.text(stored.get(wireName));
+        return merge == Merge.REPLACES
+            ? "systemd stored " + wireName + "=" + actual + " instead of " + expected.get(0)
+            : "systemd's " + wireName + "=" + actual + " lacks " + String.join(" ",
+                expected.stream().filter(element -> !reported.contains(element)).toList());
       }
     }
     return null;

@@ -4,9 +4,11 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -30,10 +33,15 @@ final class PropertyTable {
    * One D-Bus property assignment, with plain Java values: t=Long, u/i=Integer, b, s, ay=byte[],
    * arrays as List, structs as List of their fields.
    */
-  record Assignment(String name, String signature, Object value) {
-    /** Whether systemd adds this value to a list (as unit files do) rather than replacing it. */
-    boolean isList() {
-      return signature.startsWith("a") && !signature.equals("ay");
+  record Assignment(String name, String signature, Object value, Merge merge) {
+    /** An assignment that merges as its signature does: arrays add up, the rest replace. */
+    Assignment(String name, String signature, Object value) {
+      this(name, signature, value, Merge.of(signature));
+    }
+
+    /** Whether it replaces what earlier assignments of the name set, rather than adding to it. */
+    boolean replaces() {
+      return merge.replaces(value);
     }
   }
 
@@ -73,6 +81,15 @@ final class PropertyTable {
       return type == UnitType.SCOPE ? scopeSince : since;
     }
 
+    /**
+     * The first systemd version that takes what it was sent as on a unit of the given type: an
+     * exec command's Ex form came later than the property.
+     */
+    int since(UnitType type, List<Assignment> wire) {
+      return wire.stream().anyMatch(ExecCommand::isEx)
+          ? Math.max(since(type), ExecCommand.exSince(name)) : since(type);
+    }
+
     /** The same property, taken by scopes only from systemd {@code version} on. */
     Property scopesSince(int version) {
       return new Property(group, name, wire, types, creationOnly, since, version, controller,
@@ -101,6 +118,16 @@ final class PropertyTable {
   private static final Set<String> SYSCALL_ARCHITECTURES = Set.of("native", "x86", "x86-64", "x32",
       "arm", "arm64", "loongarch64", "mips", "mips64", "mips64-n32", "mipsel", "mipsel64",
       "mipsel64-n32", "parisc", "parisc64", "ppc", "ppc64", "ppc64-le", "riscv64", "s390", "s390x");
+
+  /** The address families af_from_name knows (glibc's AF_ names, AF_UNSPEC and AF_MAX left out). */
+  private static final Set<String> ADDRESS_FAMILIES = Set.of("AF_UNIX", "AF_LOCAL", "AF_FILE",
+      "AF_INET", "AF_AX25", "AF_IPX", "AF_APPLETALK", "AF_NETROM", "AF_BRIDGE", "AF_ATMPVC",
+      "AF_X25", "AF_INET6", "AF_ROSE", "AF_DECnet", "AF_NETBEUI", "AF_SECURITY", "AF_KEY",
+      "AF_NETLINK", "AF_ROUTE", "AF_PACKET", "AF_ASH", "AF_ECONET", "AF_ATMSVC", "AF_RDS",
+      "AF_SNA", "AF_IRDA", "AF_PPPOX", "AF_WANPIPE", "AF_LLC", "AF_IB", "AF_MPLS", "AF_CAN",
+      "AF_TIPC", "AF_BLUETOOTH", "AF_IUCV", "AF_RXRPC", "AF_ISDN", "AF_PHONET", "AF_IEEE802154",
+      "AF_CAIF", "AF_ALG", "AF_NFC", "AF_VSOCK", "AF_KCM", "AF_QIPCRTR", "AF_SMC", "AF_XDP",
+      "AF_MCTP");
 
   private static final String IO_LIMIT = "a base-1000 size such as 10M, or infinity";
   private static final List<String> CONTROLLERS =
@@ -318,6 +345,11 @@ final class PropertyTable {
           new Property("StartLimitBurst", "StartLimitBurst u", SERVICE, true, 236, null,
               "starts allowed within StartLimitIntervalSec before the unit fails (default 5)",
               unsignedInt()),
+          exitStatuses("SuccessExitStatus", "exit statuses and signals that count as success"),
+          exitStatuses("RestartPreventExitStatus",
+              "exit statuses and signals after which Restart= does not restart"),
+          exitStatuses("RestartForceExitStatus",
+              "exit statuses and signals after which the service restarts whatever Restart= says"),
           new Property("OOMPolicy", "OOMPolicy s", BOTH, true, 243, null,
               "continue | stop | kill: what to do when the kernel OOM killer kills a process",
               words("continue", "stop", "kill")).scopesSince(253),
@@ -395,6 +427,16 @@ final class PropertyTable {
                   || EnvironmentVariables.isValidAssignment(entry), "variable names or NAME=VALUE")),
           new Property("UMask", "UMask u", SERVICE, true, 1, null,
               "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask)),
+      group("commands",
+          execCommand("ExecCondition", 243, SERVICE,
+              "command whose failure skips the start (exit 1-254) or fails it"),
+          execCommand("ExecStartPre", 236, SERVICE, "command run before the main one"),
+          execCommand("ExecStart", 1, SERVICE, "command run before the command line's own;"
+              + " more than one needs Type=oneshot"),
+          execCommand("ExecStartPost", 236, SERVICE, "command run once the main one started"),
+          execCommand("ExecReload", 236, SERVICE, "command that reloads the service"),
+          execCommand("ExecStop", 236, SERVICE, "command that stops the service"),
+          execCommand("ExecStopPost", 236, SERVICE, "command run after the service stopped")),
       group("logging and stdio",
           new Property("StandardInput", "StandardInput s | StandardInputFile s"
                   + " | StandardInputFileDescriptorName s", SERVICE, true, 1, null,
@@ -540,6 +582,14 @@ final class PropertyTable {
           new Property("RestrictNamespaces", "RestrictNamespaces t", SERVICE, true, 233, null,
               "yes, no, or namespace types the service may create (~ first: may not):"
                   + " cgroup ipc net mnt pid user uts time", PropertyTable::restrictNamespaces),
+          allowOrDeny("SystemCallFilter", 235, "system calls the processes may make",
+              "system call names or @groups, after ~ each with :ERRNO to fail with if wanted",
+              PropertyTable::isSystemCallRule),
+          allowOrDeny("SystemCallLog", 247, "system calls that are logged",
+              "system call names or @groups", (allow, name) -> true),
+          allowOrDeny("RestrictAddressFamilies", 235, "socket address families the processes may use",
+              "address family names such as AF_UNIX AF_INET; an empty value allows none",
+              (allow, family) -> ADDRESS_FAMILIES.contains(family)),
           paths("ReadOnlyPaths", "paths mounted read-only"),
           paths("ReadWritePaths", "paths kept writable under ProtectSystem=strict"),
           paths("InaccessiblePaths", "paths made inaccessible"),
@@ -669,14 +719,25 @@ final class PropertyTable {
               wordsEach(path -> path.startsWith("/") && Values.isNormalizedPath(path), "absolute, normalized paths")),
           new Property("SocketProtocol", "SocketProtocol i", SOCKET, true, 229, null,
               "udplite, sctp or mptcp instead of the socket type's default",
-              PropertyTable::socketProtocol)))
+              PropertyTable::socketProtocol),
+          execCommand("ExecStartPre", 1, SOCKET, "command run before the socket is created"),
+          execCommand("ExecStartPost", 1, SOCKET, "command run after the socket is created"),
+          execCommand("ExecStopPre", 1, SOCKET, "command run before the socket is closed"),
+          execCommand("ExecStopPost", 1, SOCKET, "command run after the socket is closed"),
+          new Property("TimeoutSec", "TimeoutUSec t", SOCKET, true, 1, null,
+              "time allowed for each of the socket's commands (0: no limit)", timespan("TimeoutUSec"))))
       .stream().flatMap(List::stream).collect(Collectors.toUnmodifiableList());
 
   /** The groups, in table order, for help. */
   static final List<String> GROUPS = ALL.stream().map(Property::group).distinct().toList();
 
-  private static final Map<String, Property> BY_NAME =
-      ALL.stream().collect(Collectors.toUnmodifiableMap(Property::name, Function.identity()));
+  /**
+   * The entries of each name: one, or one per unit type where a name means different things
+   * (a socket's TimeoutSec= is not a service's).
+   */
+  private static final Map<String, List<Property>> BY_NAME =
+      Collections.unmodifiableMap(ALL.stream().collect(Collectors.groupingBy(Property::name,
+          LinkedHashMap::new, Collectors.toUnmodifiableList())));
 
   private PropertyTable() {}
 
@@ -684,8 +745,9 @@ final class PropertyTable {
     return Arrays.stream(properties).map(p -> p.in(group)).toList();
   }
 
+  /** The first entry of the name, for what all its entries share. */
   static Optional<Property> find(String name) {
-    return Optional.ofNullable(BY_NAME.get(name));
+    return BY_NAME.getOrDefault(name, List.of()).stream().findFirst();
   }
 
   /**
@@ -720,21 +782,30 @@ final class PropertyTable {
             });
   }
 
+  /** The entry of the name for units of the given type, or an error naming the types that take it. */
+  static Property require(String name, UnitType type) {
+    require(name);
+    List<Property> entries = BY_NAME.get(name);
+    Set<UnitType> types = EnumSet.noneOf(UnitType.class);
+    for (Property entry : entries) {
+      if (entry.types().contains(type)) {
+        return entry;
+      }
+      types.addAll(entry.types());
+    }
+    throw new InvalidPropertyException(name + " is not supported for " + type.suffix().substring(1)
+        + " units" + (types.size() == 1
+            ? "; it is a setting of " + types.iterator().next().suffix().substring(1) + " units" : ""));
+  }
+
   /** Parses {@code NAME=VALUE} for a unit of the given type. */
   static List<Assignment> parseAssignment(String name, String value, UnitType type) {
-    Property property = require(name);
-    if (!property.types().contains(type)) {
-      throw new InvalidPropertyException(property.name() + " is not supported for "
-          + type.suffix().substring(1) + " units" + (property.types().size() == 1
-              ? "; it is a setting of " + property.types().iterator().next().suffix().substring(1) + " units" : ""));
-    }
-    return property.parse(value);
+    return require(name, type).parse(value);
   }
 
   private static String nearest(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return ALL.stream()
-        .map(Property::name)
+    return BY_NAME.keySet().stream()
         .min(Comparator.comparingInt(p -> distance(lower, p.toLowerCase(Locale.ROOT))))
         .filter(p -> distance(lower, p.toLowerCase(Locale.ROOT)) <= Math.max(2, name.length() / 3))
         .orElse(null);
@@ -1125,7 +1196,12 @@ final class PropertyTable {
 
   private static List<String> checkedWords(String property, String value, Predicate<String> valid,
       String expected) {
-    List<String> words = Values.words(property, value);
+    return checked(property, value, Values.words(property, value), valid, expected);
+  }
+
+  /** The words of {@code value}, each of which must pass {@code valid}. */
+  private static List<String> checked(String property, String value, List<String> words,
+      Predicate<String> valid, String expected) {
     for (String word : words) {
       if (!valid.test(word)) {
         throw Values.invalid(property, value, expected + "; '" + word + "' is not one");
@@ -1524,6 +1600,121 @@ final class PropertyTable {
           }
           return List.of(new Assignment(property, "a(ssbt)", mounts));
         });
+  }
+
+  /**
+   * A command list of the exec family: each assignment adds a command, an empty one empties the
+   * list (see {@link ExecCommand#parse}). A socket unit has no Ex forms, so no prefix but - and @.
+   */
+  private static Property execCommand(String name, int since, Set<UnitType> types, String summary) {
+    boolean socket = types.equals(SOCKET);
+    return new Property(name, name + " a(sasb)" + (socket ? "" : " | " + name + "Ex a(sasas)"), types,
+        true, since, null, summary + ": [PREFIXES]COMMAND ARGUMENTS …, prefixes "
+            + (socket ? "- (ignore failure) and @ (argv[0] follows)"
+                : "- @ : + ! !! as in unit files") + "; empty clears the list",
+        (property, value) -> {
+          Assignment command = ExecCommand.parse(property, value);
+          if (socket && ExecCommand.isEx(command)) {
+            throw Values.invalid(property, value, "a command with no prefix but - and @: socket units"
+                + " take no " + command.name());
+          }
+          return List.of(command);
+        });
+  }
+
+  /** The exit statuses by name, as exit_status_from_string reads them (KSM: systemd 254). */
+  private static final Map<String, Integer> EXIT_STATUSES = Map.ofEntries(
+      Map.entry("SUCCESS", 0), Map.entry("FAILURE", 1), Map.entry("INVALIDARGUMENT", 2),
+      Map.entry("NOTIMPLEMENTED", 3), Map.entry("NOPERMISSION", 4), Map.entry("NOTINSTALLED", 5),
+      Map.entry("NOTCONFIGURED", 6), Map.entry("NOTRUNNING", 7), Map.entry("USAGE", 64),
+      Map.entry("DATAERR", 65), Map.entry("NOINPUT", 66), Map.entry("NOUSER", 67),
+      Map.entry("NOHOST", 68), Map.entry("UNAVAILABLE", 69), Map.entry("SOFTWARE", 70),
+      Map.entry("OSERR", 71), Map.entry("OSFILE", 72), Map.entry("CANTCREAT", 73),
+      Map.entry("IOERR", 74), Map.entry("TEMPFAIL", 75), Map.entry("PROTOCOL", 76),
+      Map.entry("NOPERM", 77), Map.entry("CONFIG", 78), Map.entry("CHDIR", 200),
+      Map.entry("NICE", 201), Map.entry("FDS", 202), Map.entry("EXEC", 203),
+      Map.entry("MEMORY", 204), Map.entry("LIMITS", 205), Map.entry("OOM_ADJUST", 206),
+      Map.entry("SIGNAL_MASK", 207), Map.entry("STDIN", 208), Map.entry("STDOUT", 209),
+      Map.entry("CHROOT", 210), Map.entry("IOPRIO", 211), Map.entry("TIMERSLACK", 212),
+      Map.entry("SECUREBITS", 213), Map.entry("SETSCHEDULER", 214), Map.entry("CPUAFFINITY", 215),
+      Map.entry("GROUP", 216), Map.entry("USER", 217), Map.entry("CAPABILITIES", 218),
+      Map.entry("CGROUP", 219), Map.entry("SETSID", 220), Map.entry("CONFIRM", 221),
+      Map.entry("STDERR", 222), Map.entry("PAM", 224), Map.entry("NETWORK", 225),
+      Map.entry("NAMESPACE", 226), Map.entry("NO_NEW_PRIVILEGES", 227), Map.entry("SECCOMP", 228),
+      Map.entry("SELINUX_CONTEXT", 229), Map.entry("PERSONALITY", 230), Map.entry("APPARMOR", 231),
+      Map.entry("ADDRESS_FAMILIES", 232), Map.entry("RUNTIME_DIRECTORY", 233),
+      Map.entry("CHOWN", 235), Map.entry("SMACK_PROCESS_LABEL", 236), Map.entry("KEYRING", 237),
+      Map.entry("STATE_DIRECTORY", 238), Map.entry("CACHE_DIRECTORY", 239),
+      Map.entry("LOGS_DIRECTORY", 240), Map.entry("CONFIGURATION_DIRECTORY", 241),
+      Map.entry("NUMA_POLICY", 242), Map.entry("CREDENTIALS", 243), Map.entry("BPF", 244),
+      Map.entry("KSM", 245), Map.entry("EXCEPTION", 255));
+
+  /**
+   * Exit statuses and signals, sent as {@code (aiai)}: systemd adds them to the sets it has, and
+   * both empty (an empty value) empties them.
+   */
+  private static Property exitStatuses(String name, String summary) {
+    return new Property(name, name + " (aiai)", SERVICE, true, 237, null,
+        summary + ": statuses 0-255 or names such as TEMPFAIL, signal names such as SIGUSR1;"
+            + " empty resets", (property, value) -> {
+          List<Integer> statuses = new ArrayList<>();
+          List<Integer> signals = new ArrayList<>();
+          for (String word : Values.words(property, value)) {
+            // A number is a status first, as exit_status_from_string comes before signal_from_string.
+            OptionalLong number = Values.parseUnsigned(word);
+            Integer status = number.isPresent() && Long.compareUnsigned(number.getAsLong(), 255) <= 0
+                ? Integer.valueOf((int) number.getAsLong()) : EXIT_STATUSES.get(word);
+            if (status != null) {
+              statuses.add(status);
+            } else if (number.isEmpty()) {
+              signals.add(signal(property, value, word));
+            } else {
+              throw Values.invalid(property, value, "exit statuses 0-255, their names or signal names;"
+                  + " '" + word + "' is none");
+            }
+          }
+          return List.of(new Assignment(property, "(aiai)", List.of(statuses, signals), Merge.UNITES));
+        });
+  }
+
+  private static int signal(String property, String value, String word) {
+    try {
+      return Values.signal(property, word);
+    } catch (InvalidPropertyException notASignal) {
+      throw Values.invalid(property, value, "exit statuses 0-255, their names or signal names;"
+          + " '" + word + "' is none");
+    }
+  }
+
+  /**
+   * An allow list of names, or with {@code ~} first a deny list, sent as {@code (bas)}; systemd
+   * merges them as {@link Merge#ALLOWS_OR_DENIES} says.
+   */
+  private static Property allowOrDeny(String name, int since, String summary, String expected,
+      BiPredicate<Boolean, String> valid) {
+    return new Property(name, name + " (bas)", SERVICE, true, since, null,
+        summary + ": " + expected + "; ~ first to deny them instead", (property, value) -> {
+          boolean allow = !value.startsWith("~");
+          List<String> names = checked(property, value,
+              Values.words(property, allow ? value : value.substring(1)),
+              word -> valid.test(allow, word), expected + ", ~ first to deny them");
+          return List.of(new Assignment(property, "(bas)", List.of(allow, names), Merge.ALLOWS_OR_DENIES));
+        });
+  }
+
+  /**
+   * A SystemCallFilter entry as the manager's parse_syscall_and_errno takes it: a name or @group
+   * (systemd ignores one it does not know), in a deny list optionally with {@code :ERRNO}: an
+   * errno name (systemd checks which), a number up to 4095, or kill.
+   */
+  private static boolean isSystemCallRule(boolean allow, String rule) {
+    int colon = rule.indexOf(':');
+    if (colon < 0) {
+      return true;
+    }
+    String errno = rule.substring(colon + 1);
+    return !allow && colon > 0 && (errno.equals("kill") || errno.matches("E[A-Z0-9]+")
+        || (errno.matches("\\d{1,4}") && Integer.parseInt(errno) <= 4095));
   }
 
   /** The mount flag for recursive bind mounts. */

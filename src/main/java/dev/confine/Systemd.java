@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,13 +255,15 @@ public final class Systemd implements AutoCloseable {
    * spec asks: systemd-run sends the same.
    */
   private static Object[] execStart(List<String> command, ServiceSpec spec) {
-    if (spec.expandEnvironment()) {
-      return property("ExecStart", new Variant<>(
-          List.<Object[]>of(new Object[] {command.get(0), command, spec.ignoreFailure()}), "a(sasb)"));
+    Set<ExecCommand.Flag> flags = EnumSet.noneOf(ExecCommand.Flag.class);
+    if (spec.ignoreFailure()) {
+      flags.add(ExecCommand.Flag.IGNORE_FAILURE);
     }
-    List<String> flags = spec.ignoreFailure() ? List.of("no-env-expand", "ignore-failure") : List.of("no-env-expand");
-    return property("ExecStartEx", new Variant<>(
-        List.<Object[]>of(new Object[] {command.get(0), command, flags}), "a(sasas)"));
+    if (!spec.expandEnvironment()) {
+      flags.add(ExecCommand.Flag.NO_ENV_EXPAND);
+    }
+    Assignment execStart = new ExecCommand(command.get(0), command, flags).assignment("ExecStart");
+    return property(execStart.name(), WireValues.variant(execStart.value(), execStart.signature()));
   }
 
   /** The spec's {@code DelegateSubgroup=}: the last one given, as systemd takes it. */
@@ -708,11 +711,11 @@ public final class Systemd implements AutoCloseable {
   /** Refuses, before sending anything, properties newer than this manager. */
   private void requireSupported(UnitSpec spec) {
     spec.properties().keySet().stream().filter(name -> !name.equals("DelegateSubgroup"))
-        .forEach(name -> requireSupported(name, spec.type(), "started"));
+        .forEach(name -> requireSupported(name, spec.type(), spec.assignmentsOf(name), "started"));
   }
 
-  private void requireSupported(String name, UnitType type, String nothingWas) {
-    int since = PropertyTable.require(name).since(type);
+  private void requireSupported(String name, UnitType type, List<Assignment> wire, String nothingWas) {
+    int since = PropertyTable.require(name, type).since(type, wire);
     if (since <= 1) {
       return; // every systemd has it: no need to ask for the version
     }
@@ -771,8 +774,9 @@ public final class Systemd implements AutoCloseable {
     UnitType type = UnitType.ofName(name);
     List<Object[]> properties = new ArrayList<>();
     for (String[] nameAndValue : namesAndValues) {
-      requireSupported(nameAndValue[0], type, "changed");
-      for (Assignment wire : PropertyTable.parseAssignment(nameAndValue[0], nameAndValue[1], type)) {
+      List<Assignment> change = PropertyTable.parseAssignment(nameAndValue[0], nameAndValue[1], type);
+      requireSupported(nameAndValue[0], type, change, "changed");
+      for (Assignment wire : change) {
         properties.add(property(wire.name(), WireValues.variant(wire.value(), wire.signature())));
       }
     }

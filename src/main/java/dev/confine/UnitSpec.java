@@ -22,16 +22,35 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
   private final List<Assignment> assignments;
   private final Map<String, List<Assignment>> assignmentsByProperty;
 
+  /** One {@code NAME=VALUE} as given, and what it is sent as. */
+  private record Setting(String property, String value, List<Assignment> wire) {
+    /** Whether it adds to the property's earlier values (list elements) rather than replacing them. */
+    boolean addsUp() {
+      return wire.stream().noneMatch(Assignment::replaces);
+    }
+  }
+
   UnitSpec(Builder<?, ?> builder) {
     this.name = builder.name;
     this.collect = builder.collect;
-    Map<String, List<String>> given = new LinkedHashMap<>();
-    builder.properties.forEach((name, values) -> given.put(name, List.copyOf(values)));
-    this.properties = Collections.unmodifiableMap(given);
-    Map<String, List<Assignment>> byProperty = new LinkedHashMap<>();
-    builder.parsed.forEach((property, wire) -> byProperty.put(property, List.copyOf(wire)));
-    this.assignmentsByProperty = Collections.unmodifiableMap(byProperty);
-    this.assignments = byProperty.values().stream().flatMap(List::stream).toList();
+    // What is in effect after each setting, by property: systemd applies them in order.
+    Map<String, List<Setting>> inEffect = new LinkedHashMap<>();
+    for (Setting setting : builder.settings) {
+      List<Setting> current = inEffect.computeIfAbsent(setting.property(), property -> new ArrayList<>());
+      if (!setting.addsUp()) {
+        current.clear();
+      }
+      current.add(setting);
+    }
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    Map<String, List<Assignment>> wire = new LinkedHashMap<>();
+    inEffect.forEach((property, settings) -> {
+      values.put(property, settings.stream().map(Setting::value).toList());
+      wire.put(property, settings.stream().flatMap(setting -> setting.wire().stream()).toList());
+    });
+    this.properties = Collections.unmodifiableMap(values);
+    this.assignmentsByProperty = Collections.unmodifiableMap(wire);
+    this.assignments = builder.settings.stream().flatMap(setting -> setting.wire().stream()).toList();
   }
 
   abstract UnitType type();
@@ -47,19 +66,21 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
   }
 
   /**
-   * The property assignments as given, by unit-file name, in the order first set. A list-valued
-   * property (DeviceAllow, Environment, IOReadBandwidthMax …) keeps every value, as systemd adds
-   * them up; for the others the last value wins, and an empty value resets a list.
+   * The property values in effect, by unit-file name, in the order first set. A list-valued
+   * property (DeviceAllow, Environment, ExecStartPre, SuccessExitStatus …) keeps every value
+   * since it was last emptied, as systemd adds them up; for the others the last value wins.
+   * Every assignment is still sent, in the order given, as systemd-run sends them.
    */
   public Map<String, List<String>> properties() {
     return properties;
   }
 
+  /** What every assignment is sent as, in the order given. */
   List<Assignment> assignments() {
     return assignments;
   }
 
-  /** What one property, by unit-file name, is sent as. */
+  /** What the values in effect of one property, by unit-file name, were sent as. */
   List<Assignment> assignmentsOf(String property) {
     return assignmentsByProperty.getOrDefault(property, List.of());
   }
@@ -79,8 +100,7 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
     private final UnitType type;
     private String name;
     private boolean collect = true;
-    private final Map<String, List<String>> properties = new LinkedHashMap<>();
-    private final Map<String, List<Assignment>> parsed = new LinkedHashMap<>();
+    private final List<Setting> settings = new ArrayList<>();
 
     Builder(UnitType type) {
       this.type = type;
@@ -92,7 +112,7 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
 
     /** Whether a property has been set. */
     boolean has(String property) {
-      return properties.containsKey(property);
+      return settings.stream().anyMatch(setting -> setting.property().equals(property));
     }
 
     /** The unit name; the type suffix is added when missing ({@code job1} → {@code job1.scope}). */
@@ -103,17 +123,12 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
 
     /**
      * Sets a property by its unit-file name and value, exactly as {@code systemd-run -p
-     * NAME=VALUE} takes it, e.g. {@code property("MemoryMax", "512M")}.
+     * NAME=VALUE} takes it, e.g. {@code property("MemoryMax", "512M")}. Each call is sent, in
+     * order: a list property adds up, an empty value empties it, and for the others the last
+     * value wins.
      */
     public B property(String name, String value) {
-      List<Assignment> wire = PropertyTable.parseAssignment(name, value, type);
-      if (!value.isBlank() && wire.stream().allMatch(Assignment::isList) && parsed.containsKey(name)) {
-        properties.get(name).add(value);
-        parsed.get(name).addAll(wire);
-      } else {
-        properties.put(name, new ArrayList<>(List.of(value)));
-        parsed.put(name, new ArrayList<>(wire));
-      }
+      settings.add(new Setting(name, value, PropertyTable.parseAssignment(name, value, type)));
       return self();
     }
 

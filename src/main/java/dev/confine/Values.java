@@ -1,11 +1,15 @@
 package dev.confine;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -451,37 +455,127 @@ final class Values {
     return value;
   }
 
-  /** Whitespace-separated words, honouring double and single quotes. */
+  /**
+   * Words as systemd's extract_first_word splits them with EXTRACT_UNQUOTE: separated by
+   * whitespace, quotes ' and " anywhere in a word keep spaces, a backslash takes the next
+   * character as it is; unbalanced quotes and a trailing backslash are refused.
+   */
   static List<String> words(String property, String value) {
+    return extractWords(property, value, false);
+  }
+
+  /**
+   * Words as extract_first_word splits them with EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE, as command
+   * lines are: like {@link #words}, but a backslash starts a C escape ({@code \n}, {@code \s} for a
+   * space, {@code \x41}, {@code \101}, backslash-u {@code 00e9} …) and any other is refused. The bytes
+   * escapes make must still be UTF-8, which D-Bus strings are.
+   */
+  static List<String> commandWords(String property, String value) {
+    return extractWords(property, value, true);
+  }
+
+  private static List<String> extractWords(String property, String value, boolean cunescape) {
     List<String> words = new ArrayList<>();
-    StringBuilder word = null;
+    ByteArrayOutputStream word = null;
     char quote = 0;
-    for (char c : value.toCharArray()) {
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          word.append(c);
-        }
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-        word = word == null ? new StringBuilder() : word;
-      } else if (Character.isWhitespace(c)) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quote == 0 && SYSTEMD_WHITESPACE.indexOf(c) >= 0) {
         if (word != null) {
-          words.add(word.toString());
+          words.add(utf8(property, value, word));
           word = null;
         }
+        continue;
+      }
+      word = word == null ? new ByteArrayOutputStream() : word;
+      if (c == quote) {
+        quote = 0;
+      } else if (quote == 0 && (c == '\'' || c == '"')) {
+        quote = c;
+      } else if (c == '\\') {
+        if (i + 1 == value.length()) {
+          throw invalid(property, value, "no backslash at the end");
+        }
+        i = cunescape ? unescape(property, value, i + 1, word) : append(value, i + 1, word);
       } else {
-        word = word == null ? new StringBuilder() : word;
-        word.append(c);
+        i = append(value, i, word);
       }
     }
     if (quote != 0) {
       throw invalid(property, value, "balanced quotes");
     }
     if (word != null) {
-      words.add(word.toString());
+      words.add(utf8(property, value, word));
     }
     return words;
+  }
+
+  /** Appends the character at {@code i} (both halves of a surrogate pair); the index of its last char. */
+  private static int append(String text, int i, ByteArrayOutputStream to) {
+    int end = i + Character.charCount(text.codePointAt(i));
+    to.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));
+    return end - 1;
+  }
+
+  /** cunescape_one's one-letter escapes; s is a space. */
+  private static final Map<Character, Character> SIMPLE_ESCAPES = Map.of('a', '\u0007', 'b', '\b',
+      'f', '\f', 'n', '\n', 'r', '\r', 't', '\t', 'v', '\u000b', '\\', '\\', '"', '"', '\'', '\'');
+
+  /**
+   * Appends the escape that starts at {@code at} (after the backslash) as cunescape_one reads it,
+   * none of them NUL; the index of the escape's last char.
+   */
+  private static int unescape(String property, String value, int at, ByteArrayOutputStream to) {
+    char kind = value.charAt(at);
+    Character simple = kind == 's' ? Character.valueOf(' ') : SIMPLE_ESCAPES.get(kind);
+    if (simple != null) {
+      to.write(simple);
+      return at;
+    }
+    int digits = switch (kind) {
+      case 'x' -> 2;
+      case 'u' -> 4;
+      case 'U' -> 8;
+      default -> kind >= '0' && kind <= '7' ? 3 : 0;
+    };
+    boolean octal = digits == 3;
+    int from = octal ? at : at + 1;
+    String number = value.substring(from, Math.min(value.length(), from + digits));
+    long code = number.length() == digits && number.matches(octal ? "[0-7]+" : "[0-9a-fA-F]+")
+        ? Long.parseLong(number, octal ? 8 : 16) : 0;
+    // \x and octal escapes are raw bytes, backslash-u and -U code points encoded as UTF-8; sd-bus takes no
+    // surrogate or non-character, whichever way it came.
+    boolean rawByte = octal || kind == 'x';
+    if (code == 0 || (rawByte && code > 0xff) || (!rawByte && !isUnicodeScalar(code))) {
+      throw invalid(property, value, "C escapes such as \\n, \\s, \\x41, \\101 or \\u00e9 after a"
+          + " backslash (none of them NUL), or an escaped quote or backslash");
+    }
+    if (rawByte) {
+      to.write((int) code);
+    } else {
+      to.writeBytes(Character.toString((int) code).getBytes(StandardCharsets.UTF_8));
+    }
+    return from + digits - 1;
+  }
+
+  /** systemd's unichar_is_valid: within Unicode, no surrogate, no non-character. */
+  private static boolean isUnicodeScalar(long code) {
+    return code < 0x110000 && (code & 0xFFFFF800L) != 0xD800 && !(code >= 0xFDD0 && code <= 0xFDEF)
+        && (code & 0xFFFE) != 0xFFFE;
+  }
+
+  /** The word's bytes as a string, when they are UTF-8 of valid characters, as sd-bus demands. */
+  private static String utf8(String property, String value, ByteArrayOutputStream word) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(word.toByteArray())).toString();
+      if (text.codePoints().allMatch(Values::isUnicodeScalar)) {
+        return text;
+      }
+    } catch (CharacterCodingException e) {
+      // refused below
+    }
+    throw invalid(property, value, "escapes that make UTF-8 text, as D-Bus strings must be");
   }
 }

@@ -18,10 +18,11 @@ final class WireValues {
 
   /** The D-Bus variant for a table value of the given signature. */
   static Variant<?> variant(Object value, String signature) {
-    return new Variant<>(toDbus(value, signature), signature);
+    return new Variant<>(dbus(value, signature), signature);
   }
 
-  private static Object toDbus(Object value, String signature) {
+  /** A table value of the given signature as dbus-java sends it. */
+  static Object dbus(Object value, String signature) {
     switch (signature.charAt(0)) {
       case 't':
         return new UInt64(new BigInteger(Long.toUnsignedString((Long) value)));
@@ -32,18 +33,23 @@ final class WireValues {
           return value;
         }
         String element = signature.substring(1);
-        return ((List<?>) value).stream().map(e -> toDbus(e, element)).toList();
+        return ((List<?>) value).stream().map(e -> dbus(e, element)).toList();
       case '(':
         List<String> fields = fieldSignatures(signature.substring(1, signature.length() - 1));
         List<?> values = (List<?>) value;
         Object[] struct = new Object[fields.size()];
         for (int i = 0; i < struct.length; i++) {
-          struct[i] = toDbus(values.get(i), fields.get(i));
+          struct[i] = dbus(values.get(i), fields.get(i));
         }
         return struct;
       default:
         return value;
     }
+  }
+
+  /** The number of fields of a complete type: those of a struct, else one. */
+  static int fieldCount(String type) {
+    return type.startsWith("(") ? fieldSignatures(type.substring(1, type.length() - 1)).size() : 1;
   }
 
   /** The complete types of a struct's body, e.g. {@code iayu} → i, ay, u. */
@@ -76,7 +82,7 @@ final class WireValues {
 
   /** A table value as text for comparison: unsigned numbers, byte arrays in hex. */
   static String text(Object value, String signature) {
-    return text(toDbus(value, signature));
+    return text(dbus(value, signature));
   }
 
   /**

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.confine.PropertyTable.Assignment;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -366,6 +372,48 @@ class PropertyGrammarTest {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
         () -> PropertyTable.parseAssignment(property, value, UnitType.SCOPE));
     assertEquals(property + " is not supported for scope units; it is a setting of service units", e.getMessage());
+  }
+
+  /** A name of several unit types may mean different things: each type has at most one entry. */
+  @Test
+  void entriesOfOneNameTakeDifferentUnitTypes() {
+    Map<String, Set<UnitType>> seen = new HashMap<>();
+    for (PropertyTable.Property property : PropertyTable.ALL) {
+      Set<UnitType> types = seen.computeIfAbsent(property.name(), name -> EnumSet.noneOf(UnitType.class));
+      assertTrue(Collections.disjoint(types, property.types()), property.name() + " twice for one unit type");
+      types.addAll(property.types());
+    }
+  }
+
+  @Test
+  void timeoutSecOfASocketIsItsOwn() {
+    assertEquals(List.of(new Assignment("TimeoutUSec", "t", 30_000_000L)),
+        PropertyTable.parseAssignment("TimeoutSec", "30s", UnitType.SOCKET));
+    assertEquals(List.of(new Assignment("TimeoutStartUSec", "t", 30_000_000L),
+            new Assignment("TimeoutStopUSec", "t", 30_000_000L)),
+        PropertyTable.parseAssignment("TimeoutSec", "30s", UnitType.SERVICE));
+  }
+
+  /** A socket's commands have no Ex form on the manager, so none of the prefixes that need one. */
+  @ParameterizedTest
+  @CsvSource({"+/bin/true", ":/bin/true", "!/bin/true"})
+  void socketCommandTakesNoPrefixThatNeedsExForm(String value) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment("ExecStopPre", value, UnitType.SOCKET));
+    assertTrue(e.getMessage().contains("socket units take no ExecStopPreEx"), e.getMessage());
+    assertEquals(List.of(new Assignment("ExecStopPre", "a(sasb)",
+            List.of(List.of("/bin/true", List.of("/bin/true"), true)))),
+        PropertyTable.parseAssignment("ExecStopPre", "-/bin/true", UnitType.SOCKET));
+  }
+
+  /** ExecStopEx came in systemd 244, a year after ExecStop: the version check sees the form sent. */
+  @Test
+  void exFormNeedsTheSystemdThatHasIt() {
+    PropertyTable.Property stop = PropertyTable.require("ExecStop", UnitType.SERVICE);
+    assertEquals(236, stop.since(UnitType.SERVICE, stop.parse("/bin/true")));
+    assertEquals(244, stop.since(UnitType.SERVICE, stop.parse("+/bin/true")));
+    PropertyTable.Property start = PropertyTable.require("ExecStartPre", UnitType.SERVICE);
+    assertEquals(243, start.since(UnitType.SERVICE, start.parse(":/bin/true")));
   }
 
   /** The Java value PropertyTable uses for a wire value as systemd prints it. */

@@ -135,6 +135,52 @@ class SystemdRefusalsTest {
       # RuntimeDirectory and friends: relative, normalized paths; PassEnvironment: variable names.
       RuntimeDirectory | /abs | refused: relative, normalized paths
       PassEnvironment | 1A | refused: variable names
+      # bus_append_exec_command: the prefixes - @ : + ! !!, each once; then words as
+      # extract_first_word splits them with EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE; a flag beyond -
+      # upgrades the property to its Ex form. No arguments sends no command, emptying the list.
+      # The manager wants an absolute path or a file name (bus_set_transient_exec_command).
+      ExecStartPre | /bin/true | ExecStartPre a(sasb) [[/bin/true, [/bin/true], false]]
+      ExecStartPre | -/bin/false x | ExecStartPre a(sasb) [[/bin/false, [/bin/false, x], true]]
+      ExecStartPre | "@/bin/true true-pre 'a b'" | ExecStartPre a(sasb) [[/bin/true, [true-pre, a b], false]]
+      ExecStartPre | ":/bin/echo $HOME" | ExecStartPreEx a(sasas) [[/bin/echo, [/bin/echo, $HOME], [no-env-expand]]]
+      ExecStartPre | -+/bin/true | ExecStartPreEx a(sasas) [[/bin/true, [/bin/true], [ignore-failure, privileged]]]
+      ExecStartPre | !/bin/true | ExecStartPreEx a(sasas) [[/bin/true, [/bin/true], [no-setuid]]]
+      ExecStartPre | !!/bin/true | ExecStartPreEx a(sasas) [[/bin/true, [/bin/true], [ambient]]]
+      ExecStartPre | "/bin/echo a\\sb \\x41\\101 \\u00e9 \\"q\\"" | ExecStartPre a(sasb) [[/bin/echo, [/bin/echo, a b, AA, é, "q"], false]]
+      ExecStartPre | true | ExecStartPre a(sasb) [[true, [true], false]]
+      ExecStartPre | "" | ExecStartPre a(sasb) []
+      ExecStartPre | - | ExecStartPre a(sasb) []
+      ExecStartPre | @/bin/true | ExecStartPre a(sasb) []
+      ExecStart | "" | ExecStart a(sasb) []
+      ExecStartPre | +!/bin/true | refused: an absolute path or a file name
+      ExecStartPre | "/bin/echo 'a" | refused: balanced quotes
+      ExecStartPre | "/bin/echo \\q" | refused: C escapes
+      ExecStartPre | "/bin/echo \\x00" | refused: C escapes
+      ExecStartPre | "/bin/echo \\xff" | refused: UTF-8
+      ExecStartPre | "/bin/echo a\\" | refused: no backslash at the end
+      # SuccessExitStatus and friends (bus_append_service_property): exit_status_from_string
+      # first (names, or safe_atou8 with 0x hex and 0 octal), else signal_from_string.
+      SuccessExitStatus | 3 SIGUSR1 TEMPFAIL | SuccessExitStatus (aiai) [[3, 75], [10]]
+      SuccessExitStatus | 0x10 64 | SuccessExitStatus (aiai) [[16, 64], []]
+      SuccessExitStatus | "" | SuccessExitStatus (aiai) [[], []]
+      RestartForceExitStatus | USR2 | RestartForceExitStatus (aiai) [[], [12]]
+      SuccessExitStatus | 256 | refused: exit statuses 0-255
+      RestartPreventExitStatus | SIGNOPE | refused: 'SIGNOPE' is none
+      # SystemCallFilter, SystemCallLog, RestrictAddressFamilies (bus_append_execute_property): ~
+      # first for a deny list; the manager checks errnos (parse_syscall_and_errno: none in an
+      # allow list, at most 4095) and family names (af_from_name).
+      SystemCallFilter | ~ptrace | SystemCallFilter (bas) [false, [ptrace]]
+      SystemCallFilter | ~ptrace:EPERM mount:13 | SystemCallFilter (bas) [false, [ptrace:EPERM, mount:13]]
+      SystemCallFilter | @system-service | SystemCallFilter (bas) [true, [@system-service]]
+      SystemCallFilter | read:EPERM | refused: after ~ each with :ERRNO
+      SystemCallFilter | ~ptrace:4096 | refused: after ~ each with :ERRNO
+      SystemCallFilter | ~:EPERM | refused: after ~ each with :ERRNO
+      SystemCallLog | ptrace | SystemCallLog (bas) [true, [ptrace]]
+      RestrictAddressFamilies | AF_UNIX AF_INET | RestrictAddressFamilies (bas) [true, [AF_UNIX, AF_INET]]
+      RestrictAddressFamilies | ~AF_PACKET | RestrictAddressFamilies (bas) [false, [AF_PACKET]]
+      RestrictAddressFamilies | "" | RestrictAddressFamilies (bas) [true, []]
+      RestrictAddressFamilies | none | refused: address family names
+      RestrictAddressFamilies | af_unix | refused: address family names
       """;
 
   static List<Row> rows() {

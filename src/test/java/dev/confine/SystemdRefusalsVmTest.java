@@ -30,7 +30,7 @@ class SystemdRefusalsVmTest {
     List<String> disagreements = new ArrayList<>();
     for (Row row : SystemdRefusalsTest.rows()) {
       UnitType type = SystemdRefusalsTest.typeFor(row);
-      if (PropertyTable.require(row.property()).since(type) > version) {
+      if (PropertyTable.require(row.property(), type).since(type) > version) {
         continue;
       }
       String refusal = systemdRunRefusal(row, type);

@@ -62,16 +62,19 @@ class UnitSpecTest {
   }
 
   @Test
-  void lastAssignmentOfANameWins() {
+  void everyAssignmentIsSentInOrderAndTheLastOfANameWins() {
+    // systemd-run sends each -p, in order (TEST-74 finds both SocketMode= lines in the unit).
     ScopeSpec spec = ScopeSpec.builder()
         .property("MemoryMax", "1G").cpuQuota(50).memoryMax(64L << 20).build();
 
     assertEquals(Map.of("MemoryMax", List.of("67108864"), "CPUQuota", List.of("50%")),
         spec.properties());
     assertEquals(
-        List.of(new Assignment("MemoryMax", "t", 67108864L),
-            new Assignment("CPUQuotaPerSecUSec", "t", 500000L)),
+        List.of(new Assignment("MemoryMax", "t", 1L << 30),
+            new Assignment("CPUQuotaPerSecUSec", "t", 500000L),
+            new Assignment("MemoryMax", "t", 67108864L)),
         spec.assignments());
+    assertEquals(List.of(new Assignment("MemoryMax", "t", 67108864L)), spec.assignmentsOf("MemoryMax"));
   }
 
   @Test
@@ -114,7 +117,33 @@ class UnitSpecTest {
 
     ServiceSpec reset = builder.property("DeviceAllow", "").build();
     assertEquals(List.of(""), reset.properties().get("DeviceAllow"));
-    assertEquals(List.of(new Assignment("DeviceAllow", "a(ss)", List.of())), reset.assignments());
+    assertEquals(List.of(new Assignment("DeviceAllow", "a(ss)", List.of())), reset.assignmentsOf("DeviceAllow"));
+    assertEquals(3, reset.assignments().size(), "the reset is sent after what it resets");
+  }
+
+  @Test
+  void mergedSettingsAddUpUntilAnEmptyValue() {
+    ServiceSpec spec = ServiceSpec.builder(List.of("sh"))
+        .property("SuccessExitStatus", "3 SIGUSR1").property("SuccessExitStatus", "TEMPFAIL")
+        .property("ExecStartPre", "-/bin/true").property("ExecStartPre", "+/bin/true")
+        .property("RestrictAddressFamilies", "AF_UNIX").property("RestrictAddressFamilies", "")
+        .build();
+
+    assertEquals(List.of("3 SIGUSR1", "TEMPFAIL"), spec.properties().get("SuccessExitStatus"));
+    assertEquals(List.of("-/bin/true", "+/bin/true"), spec.properties().get("ExecStartPre"));
+    assertEquals(List.of(""), spec.properties().get("RestrictAddressFamilies"));
+    assertEquals(List.of("ExecStartPre", "ExecStartPreEx"),
+        spec.assignmentsOf("ExecStartPre").stream().map(Assignment::name).toList());
+  }
+
+  @Test
+  void aCommandWithoutArgumentsEmptiesTheList() {
+    // As systemd-run: a prefix alone, or @ and an executable alone, sends no command.
+    ServiceSpec spec = ServiceSpec.builder(List.of("sh"))
+        .property("ExecStopPost", "/bin/true").property("ExecStopPost", "@/bin/true").build();
+
+    assertEquals(List.of("@/bin/true"), spec.properties().get("ExecStopPost"));
+    assertEquals(List.of(new Assignment("ExecStopPost", "a(sasb)", List.of())), spec.assignmentsOf("ExecStopPost"));
   }
 
   @Test

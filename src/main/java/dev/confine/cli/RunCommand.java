@@ -746,14 +746,9 @@ final class RunCommand implements Callable<Integer> {
   private void printPropertyHelp(String name) {
     PrintWriter out = spec.commandLine().getOut();
     if (name != null) {
-      PropertyInfo p = PropertyInfo.named(name);
-      out.printf("%s (%s)%n  %s%n", p.name(), p.group(), p.summary());
-      out.printf("  units:      %s%n", String.join(", ", new TreeSet<>(p.unitTypes())));
-      out.printf("  D-Bus:      %s%n", p.wire());
-      out.printf("  systemd:    %s%n", p.sinceSystemd() == p.scopesSinceSystemd() ? "v" + p.sinceSystemd()
-          : "v" + p.sinceSystemd() + " for services, v" + p.scopesSinceSystemd() + " for scopes");
-      out.printf("  controller: %s%n", p.controller().orElse("none"));
-      out.printf("  settable:   %s%n", p.creationOnly() ? "at creation only" : "at creation and later");
+      PropertyInfo.named(name); // an unknown name fails here, with the nearest real one
+      // A name may have an entry per unit type (a socket's TimeoutSec is not a service's).
+      PropertyInfo.all().stream().filter(p -> p.name().equals(name)).forEach(p -> printProperty(out, p));
       out.flush();
       return;
     }
@@ -776,6 +771,16 @@ final class RunCommand implements Callable<Integer> {
     out.printf("%nUNITS: scope, service, both, timer, path or any; then the controller needed and the first systemd"
         + " version (service/scope where they differ).%nconfine run -p help=NAME tells more about one property.%n");
     out.flush();
+  }
+
+  private static void printProperty(PrintWriter out, PropertyInfo p) {
+    out.printf("%s (%s)%n  %s%n", p.name(), p.group(), p.summary());
+    out.printf("  units:      %s%n", String.join(", ", new TreeSet<>(p.unitTypes())));
+    out.printf("  D-Bus:      %s%n", p.wire());
+    out.printf("  systemd:    %s%n", p.sinceSystemd() == p.scopesSinceSystemd() ? "v" + p.sinceSystemd()
+        : "v" + p.sinceSystemd() + " for services, v" + p.scopesSinceSystemd() + " for scopes");
+    out.printf("  controller: %s%n", p.controller().orElse("none"));
+    out.printf("  settable:   %s%n", p.creationOnly() ? "at creation only" : "at creation and later");
   }
 
   /** Shell completion for -p: every property of the table, as NAME=. */

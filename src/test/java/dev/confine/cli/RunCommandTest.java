@@ -158,6 +158,13 @@ class RunCommandTest {
   }
 
   @Test
+  void propertyHelpShowsEachUnitTypesOwnEntry() {
+    assertEquals(0, confine("run", "-p", "help=TimeoutSec"));
+    assertTrue(out.toString().contains("D-Bus:      TimeoutStartUSec t + TimeoutStopUSec t"), out::toString);
+    assertTrue(out.toString().contains("D-Bus:      TimeoutUSec t"), out::toString);
+  }
+
+  @Test
   void propertyHelpForAMisspeltNameSuggests() {
     assertEquals(1, confine("run", "-p", "help=IOReadBandwithMax"));
     assertTrue(err.toString().contains("did you mean IOReadBandwidthMax?"), err::toString);

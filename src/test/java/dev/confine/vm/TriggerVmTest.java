@@ -57,7 +57,8 @@ class TriggerVmTest {
           "SmackLabel=x", "SmackLabelIPOut=x", "TCPCongestion=cubic", "BindToDevice=lo",
           "BindIPv6Only=both", "FileDescriptorName=confine", "SocketUser=USER", "SocketGroup=GROUP",
           "Timestamping=us", "Symlinks=DIR/link", "DirectoryMode=0700", "TriggerLimitBurst=10",
-          "TriggerLimitIntervalSec=5s"));
+          "TriggerLimitIntervalSec=5s", "ExecStartPre=/usr/bin/true", "ExecStartPost=-/usr/bin/false",
+          "ExecStopPre=@/usr/bin/true confine-stop", "ExecStopPost=/usr/bin/true", "TimeoutSec=30s"));
 
   /**
    * Socket properties that systemd takes but that may make this VM's socket fail to start (no
@@ -102,6 +103,29 @@ class TriggerVmTest {
       Guest.systemctl("stop", unit + ".path", unit + ".service");
       Files.deleteIfExists(directory.resolve("flag"));
       Files.delete(directory);
+    }
+  }
+
+  /**
+   * TEST-74-AUX-UTILS.run.sh, "Transient socket unit": a property given twice is sent twice, in
+   * order, and systemd writes both lines (the last one wins). systemd 252 pads the mode to 40
+   * digits ("%040o").
+   */
+  @Test
+  void aPropertyGivenTwiceIsSentTwice() throws Exception {
+    Path dir = Files.createTempDirectory("confine-twice");
+    String unit = Guest.uniqueName("confine-twice");
+    Result result = confineInProcess("run", "-q", "--unit=" + unit,
+        "--socket-property=ListenStream=" + dir.resolve("socket"), "--socket-property=SocketMode=0666",
+        "--socket-property=SocketMode=0644", "--", "true");
+    try {
+      assertEquals(0, result.status(), result::toString);
+      List<String> socket = Guest.transientUnitFile(unit + ".socket").lines().toList();
+      List<String> modes = socket.stream().filter(line -> line.startsWith("SocketMode="))
+          .map(line -> line.replaceFirst("^SocketMode=0*", "")).toList();
+      assertEquals(List.of("666", "644"), modes, socket::toString);
+    } finally {
+      Guest.systemctl("stop", unit + ".socket", unit + ".service");
     }
   }
 
