@@ -135,6 +135,48 @@ final class PropertyTable {
           "bpf-firewall", "bpf-devices", "bpf-foreign", "bpf-socket-bind",
           "bpf-restrict-network-interfaces");
 
+  /**
+   * A Condition…= or Assert…= type: its name after the prefix, the first systemd whose manager
+   * takes it over the bus (the Conditions and Asserts properties came in 237), whether the
+   * manager wants an absolute path (condition_takes_path), and what holds when it passes.
+   */
+  private record Check(String type, int since, boolean takesPath, String holds) {}
+
+  private static final List<Check> CHECKS = List.of(
+      new Check("Architecture", 237, false, "the CPU architecture is this one (native, x86-64, arm64 …)"),
+      new Check("Firmware", 249, false, "the firmware is this one (uefi, device-tree, smbios-field(…) …)"),
+      new Check("Virtualization", 237, false, "running virtualized (yes, vm, container, kvm …)"),
+      new Check("Host", 237, false, "the host name or machine ID matches"),
+      new Check("KernelCommandLine", 237, false, "the kernel command line has this word or NAME=VALUE"),
+      new Check("KernelVersion", 237, false, "the kernel release matches, e.g. >=6.1"),
+      new Check("Credential", 252, false, "the manager has this credential"),
+      new Check("Security", 237, false, "this security technology is on (selinux, apparmor, tpm2 …)"),
+      new Check("Capability", 237, false, "the manager's bounding set has this capability"),
+      new Check("ACPower", 237, false, "on AC power (yes) or not (no)"),
+      new Check("NeedsUpdate", 237, true, "/etc or /var (the path) is older than /usr"),
+      new Check("FirstBoot", 237, false, "this is (yes) or is not (no) the first boot"),
+      new Check("PathExists", 237, true, "the path exists"),
+      new Check("PathExistsGlob", 237, true, "a path matching the glob exists"),
+      new Check("PathIsDirectory", 237, true, "the path is a directory"),
+      new Check("PathIsSymbolicLink", 237, true, "the path is a symbolic link"),
+      new Check("PathIsMountPoint", 237, true, "the path is a mount point"),
+      new Check("PathIsReadWrite", 237, true, "the path is on a writable file system"),
+      new Check("PathIsEncrypted", 246, true, "the path is on an encrypted block device"),
+      new Check("DirectoryNotEmpty", 237, true, "the path is a directory holding a file"),
+      new Check("FileNotEmpty", 237, true, "the path is a non-empty regular file"),
+      new Check("FileIsExecutable", 237, true, "the path is an executable regular file"),
+      new Check("User", 237, false, "the manager runs as this user (name, UID or @system)"),
+      new Check("Group", 237, false, "the manager is in this group"),
+      new Check("ControlGroupController", 237, false, "these cgroup controllers are available"),
+      new Check("CPUs", 242, false, "the CPU count compares true, e.g. >=2"),
+      new Check("Memory", 242, false, "the memory size compares true, e.g. >=1G"),
+      new Check("Environment", 246, false, "the manager's environment has NAME or NAME=VALUE"),
+      new Check("CPUFeature", 248, false, "the CPU has this feature, e.g. sse4_2"),
+      new Check("OSRelease", 249, false, "os-release matches, e.g. ID=debian or VERSION_ID>=12"),
+      new Check("MemoryPressure", 250, false, "memory pressure is below the limit, e.g. 10% or 20%/1min"),
+      new Check("CPUPressure", 250, false, "CPU pressure is below the limit, e.g. 10%"),
+      new Check("IOPressure", 250, false, "IO pressure is below the limit, e.g. 10%"));
+
   static final List<Property> ALL = List.of(
       group("unit",
           new Property("Description", "Description s", ANY, false, 1, null,
@@ -189,6 +231,8 @@ final class PropertyTable {
               "documentation URLs: http://, https://, file:, info: or man:",
               wordsEach(PropertyTable::isDocumentationUrl,
                   "URLs starting with http://, https://, file:/, info: or man:"))),
+      group("conditions and asserts", checks("Condition", "start only if ", "Conditions")),
+      group("conditions and asserts", checks("Assert", "fail the start unless ", "Asserts")),
       group("memory",
           memory("MemoryMax", 231, "hard memory limit; above it the OOM killer acts"),
           memory("MemoryHigh", 231, "memory throttling limit; above it reclaim is forced"),
@@ -426,7 +470,15 @@ final class PropertyTable {
               wordsEach(entry -> EnvironmentVariables.isValidName(entry)
                   || EnvironmentVariables.isValidAssignment(entry), "variable names or NAME=VALUE")),
           new Property("UMask", "UMask u", SERVICE, true, 1, null,
-              "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask)),
+              "file mode creation mask, in octal (e.g. 0027)", PropertyTable::umask),
+          new Property("RootDirectory", "RootDirectory s", SERVICE, true, 1, null,
+              "directory the processes see as /: an absolute path; empty resets", absolutePathOrEmpty()),
+          new Property("RootImage", "RootImage s", SERVICE, true, 233, null,
+              "disk image mounted as the processes' /: an absolute path; empty resets",
+              absolutePathOrEmpty()),
+          new Property("OpenFile", "OpenFile a(sst)", SERVICE, true, 253, null,
+              "a file the manager opens and passes as a descriptor: PATH[:FDNAME[:read-only,append,"
+                  + "truncate,graceful]]", PropertyTable::openFile)),
       group("commands",
           execCommand("ExecCondition", 243, SERVICE,
               "command whose failure skips the start (exit 1-254) or fails it"),
@@ -442,6 +494,19 @@ final class PropertyTable {
                   + " | StandardInputFileDescriptorName s", SERVICE, true, 1, null,
               "null | tty | tty-force | tty-fail | data | socket | file:PATH | fd:NAME",
               stdio("null", "tty", "tty-force", "tty-fail", "data", "socket")),
+          new Property("StandardInputData", "StandardInputData ay", SERVICE, true, 236, null,
+              "data for StandardInput=data, in base64; each assignment appends, empty resets",
+              (property, value) -> List.of(new Assignment(property, "ay", Values.base64(property, value, value)))),
+          new Property("StandardInputText", "StandardInputData ay", SERVICE, true, 236, null,
+              "a line for StandardInput=data, C escapes resolved; appended to StandardInputData",
+              // Sent as StandardInputData, which the manager takes: it has no StandardInputText
+              // (systemd-run sends that name, and is refused, up to 258).
+              (property, value) -> {
+                byte[] text = Values.unescape(property, value, value, false);
+                byte[] line = Arrays.copyOf(text, text.length + 1);
+                line[text.length] = '\n';
+                return List.of(new Assignment("StandardInputData", "ay", line));
+              }),
           stdout("StandardOutput"),
           stdout("StandardError"),
           new Property("TTYPath", "TTYPath s", SERVICE, true, 1, null,
@@ -605,10 +670,18 @@ final class PropertyTable {
               wordsEach(PropertyTable::isUserOrGroupName, "user or group names")),
           new Property("DynamicUser", "DynamicUser b", SERVICE, true, 235, null,
               "run as a user allocated for the service while it runs (system manager)", bool()),
-          new Property("LoadCredential", "LoadCredential a(ss)", SERVICE, true, 247, null,
-              "credential read from a file: ID:PATH", PropertyTable::loadCredential),
-          new Property("SetCredential", "SetCredential a(say)", SERVICE, true, 247, null,
-              "credential given in place: ID:VALUE", PropertyTable::setCredential),
+          loadCredential("LoadCredential", 247, "credential read from a file"),
+          loadCredential("LoadCredentialEncrypted", 250, "encrypted credential read from a file"),
+          setCredential("SetCredential", 247, "credential given in place: ID:VALUE, C escapes resolved",
+              (property, value, data) -> Values.unescape(property, value, data, true)),
+          setCredential("SetCredentialEncrypted", 250,
+              "encrypted credential given in place: ID:BASE64 (systemd-creds encrypt --name=ID)",
+              Values::base64),
+          new Property("ImportCredential", "ImportCredential as | ImportCredentialEx a(ss)", SERVICE,
+              true, 256, null, "credentials of the manager to pass on: NAME or PREFIX*, :NEWNAME to"
+                  + " rename (257)", PropertyTable::importCredential),
+          new Property("PAMName", "PAMName s", SERVICE, true, 1, null,
+              "PAM service whose session the processes run in (system manager)", string()),
           capabilities("CapabilityBoundingSet", 1, "capabilities the processes may ever hold"),
           capabilities("AmbientCapabilities", 229,
               "capabilities the processes get even as an unprivileged user"),
@@ -1380,6 +1453,16 @@ final class PropertyTable {
     return List.of(new Assignment(property, "s", value));
   }
 
+  /** A path that bus_set_transient_path takes: absolute (not necessarily normalized), or empty. */
+  private static Parser absolutePathOrEmpty() {
+    return (property, value) -> {
+      if (!value.isEmpty() && !value.startsWith("/")) {
+        throw Values.invalid(property, value, "an absolute path, or empty");
+      }
+      return List.of(new Assignment(property, "s", value));
+    };
+  }
+
   /** A log level by name or number, as log_level_from_string reads it. */
   private static Parser logLevel() {
     return named(Map.of("emerg", 0, "alert", 1, "crit", 2, "err", 3, "warning", 4, "notice", 5,
@@ -1554,25 +1637,137 @@ final class PropertyTable {
     return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,255}") && !name.matches("\\d+|\\.\\.?");
   }
 
-  /** {@code ID:PATH}, or just {@code ID} to take the credential the manager itself has. */
-  private static List<Assignment> loadCredential(String property, String value) {
-    int colon = value.indexOf(':');
-    String id = colon < 0 ? value : value.substring(0, colon);
-    String path = colon < 0 || colon == value.length() - 1 ? value : value.substring(colon + 1);
-    if (!Values.isValidFilename(id)) {
-      throw Values.invalid(property, value, "ID:PATH with a credential name ID");
-    }
-    return List.of(new Assignment(property, "a(ss)", List.of(List.of(id, path))));
+  /**
+   * {@code ID:PATH}, or just {@code ID} to take the credential the manager itself has; empty
+   * clears the list. dbus-execute.c wants a credential name and an absolute, normalized path or a
+   * credential name as the source.
+   */
+  private static Property loadCredential(String name, int since, String what) {
+    return new Property(name, name + " a(ss)", SERVICE, true, since, null,
+        what + ": ID:PATH, or ID for the manager's own credential ID", (property, value) -> {
+          if (value.isEmpty()) {
+            return List.of(new Assignment(property, "a(ss)", List.of()));
+          }
+          String[] id = Values.firstWord(value, ':');
+          String source = id == null || id[1] == null || id[1].isEmpty() ? value : id[1];
+          boolean validSource = source.startsWith("/")
+              ? Values.isNormalizedPath(source) : Values.isCredentialName(source);
+          if (id == null || !Values.isCredentialName(id[0]) || !validSource) {
+            throw Values.invalid(property, value, "ID:PATH with a credential name ID and an absolute,"
+                + " normalized PATH or a credential name, or ID alone");
+          }
+          return List.of(new Assignment(property, "a(ss)", List.of(List.of(id[0], source))));
+        });
   }
 
-  /** {@code ID:VALUE}, sent as the value's bytes. */
-  private static List<Assignment> setCredential(String property, String value) {
-    int colon = value.indexOf(':');
-    if (colon < 0 || !Values.isValidFilename(value.substring(0, colon))) {
-      throw Values.invalid(property, value, "ID:VALUE with a credential name ID");
+  /** How a {@code SetCredential…=} value's data part becomes bytes. */
+  private interface CredentialData {
+    byte[] decode(String property, String value, String data);
+  }
+
+  /** {@code ID:DATA}, sent as the data's bytes; empty clears the list. */
+  private static Property setCredential(String name, int since, String summary, CredentialData data) {
+    return new Property(name, name + " a(say)", SERVICE, true, since, null, summary,
+        (property, value) -> {
+          if (value.isEmpty()) {
+            return List.of(new Assignment(property, "a(say)", List.of()));
+          }
+          String[] id = Values.firstWord(value, ':');
+          if (id == null || id[1] == null || !Values.isCredentialName(id[0])) {
+            throw Values.invalid(property, value, "ID:DATA with a credential name ID");
+          }
+          return List.of(new Assignment(property, "a(say)",
+              List.of(List.of(id[0], data.decode(property, value, id[1])))));
+        });
+  }
+
+  /**
+   * {@code GLOB} as {@code ImportCredential}, or {@code GLOB:NEWNAME} as {@code ImportCredentialEx}
+   * (systemd 257), as systemd-run splits them; empty clears the list.
+   */
+  private static List<Assignment> importCredential(String property, String value) {
+    if (value.isEmpty()) {
+      return List.of(new Assignment("ImportCredential", "as", List.of()));
     }
-    byte[] bytes = value.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-    return List.of(new Assignment(property, "a(say)", List.of(List.of(value.substring(0, colon), bytes))));
+    String[] glob = Values.firstWord(value, ':');
+    boolean valid = glob != null && (glob[1] == null ? Values.isCredentialGlob(value)
+        : Values.isCredentialGlob(glob[0]) && (glob[1].isEmpty() || Values.isCredentialName(glob[1])));
+    if (!valid) {
+      throw Values.invalid(property, value, "a credential name, PREFIX* or *, then optionally"
+          + " :NEWNAME with a credential name");
+    }
+    return List.of(glob[1] == null
+        ? new Assignment("ImportCredential", "as", List.of(value))
+        : new Assignment("ImportCredentialEx", "a(ss)", List.of(List.of(glob[0], glob[1]))));
+  }
+
+  /** The flags of OpenFile=, bit 0 on; at most one of the first three. */
+  private static final List<String> OPEN_FILE_FLAGS = List.of("read-only", "append", "truncate", "graceful");
+
+  /**
+   * {@code PATH[:FDNAME[:FLAG,…]]} as open_file_parse reads it: C escapes resolved in each part,
+   * FDNAME defaulting to the path's last component.
+   */
+  private static List<Assignment> openFile(String property, String value) {
+    String expected = "PATH[:FDNAME[:FLAGS]] with an absolute PATH, a descriptor name and FLAGS out"
+        + " of read-only, append, truncate (one of these three) and graceful, e.g."
+        + " /etc/hostname:host:read-only";
+    List<String> parts = new ArrayList<>(List.of(value.split(":", -1)));
+    // extract_many_words stops after three words; a separator right after the third is dropped.
+    if (parts.size() == 4 && parts.get(3).isEmpty()) {
+      parts.remove(3);
+    }
+    if (value.isEmpty() || parts.size() > 3) {
+      throw Values.invalid(property, value, expected);
+    }
+    List<String> words = new ArrayList<>();
+    for (String part : parts) {
+      words.add(new String(Values.unescape(property, value, part, false), StandardCharsets.UTF_8));
+    }
+    String path = words.get(0);
+    String[] components = path.split("/");
+    boolean derived = words.size() < 2 || words.get(1).isEmpty();
+    String fdName = !derived ? words.get(1) : components.length == 0 ? "" : components[components.length - 1];
+    long flags = 0;
+    for (String flag : words.size() > 2 ? words.get(2).split(",") : new String[0]) {
+      int bit = OPEN_FILE_FLAGS.indexOf(flag);
+      if (!flag.isEmpty() && (bit < 0 || (flags & 1L << bit) != 0)) {
+        throw Values.invalid(property, value, expected);
+      }
+      flags |= flag.isEmpty() ? 0 : 1L << bit;
+    }
+    boolean validPath = path.startsWith("/") && Values.isValidPath(path);
+    if (!validPath || (derived && !Values.isValidFilename(fdName)) || !Values.isFdName(fdName)
+        || Long.bitCount(flags & 0b111) > 1) {
+      throw Values.invalid(property, value, expected);
+    }
+    return List.of(new Assignment(property, "a(sst)", List.of(List.of(path, fdName, flags))));
+  }
+
+  /**
+   * Condition…= (a failed one skips the start: the job ends done) or Assert…= (fails it), sent as
+   * (type, trigger, negate, parameter) on {@code list}. systemd-run takes a leading {@code |}
+   * (trigger: one of them is enough) and then {@code !} (negate) without skipping whitespace; an
+   * empty value clears the whole list, every type of it.
+   */
+  private static Property[] checks(String prefix, String verdict, String list) {
+    return CHECKS.stream().map(check -> new Property(prefix + check.type(), list + " a(sbbs)", ANY,
+        true, check.since(), null, verdict + check.holds() + "; | first: one of such suffices, ! negates",
+        (property, value) -> {
+          if (value.isEmpty()) {
+            return List.of(new Assignment(list, "a(sbbs)", List.of()));
+          }
+          boolean trigger = value.startsWith("|");
+          String negated = trigger ? value.substring(1) : value;
+          boolean negate = negated.startsWith("!");
+          String parameter = negate ? negated.substring(1) : negated;
+          if (parameter.isEmpty() || (check.takesPath() && !parameter.startsWith("/"))) {
+            throw Values.invalid(property, value, "[|][!]" + (check.takesPath()
+                ? "PATH with an absolute PATH" : "PARAMETER with a non-empty PARAMETER"));
+          }
+          return List.of(new Assignment(list, "a(sbbs)",
+              List.of(List.of(property, trigger, negate, parameter))));
+        })).toArray(Property[]::new);
   }
 
   /**

@@ -313,8 +313,22 @@ public final class Systemd implements AutoCloseable {
     }
     properties.add(property("PIDs", new Variant<>(pidList, "au")));
     String unit = startUnit(spec, properties, true);
+    requireConditionsMet(unit, spec);
     enterDelegateSubgroup(unit, spec, pids);
     return unit;
+  }
+
+  /**
+   * A scope whose Condition…= failed is never started, though its start job ends "done", so its
+   * processes stay where they were. systemd-run runs its command there anyway; confine refuses.
+   */
+  private void requireConditionsMet(String unit, ScopeSpec spec) {
+    boolean conditional = spec.assignments().stream().anyMatch(a -> a.name().equals("Conditions"));
+    if (conditional && Boolean.FALSE.equals(bus.property(unitPath(unit), SystemdBus.UNIT, "ConditionResult"))) {
+      throw new SystemdException(unit + " was not started: a condition failed (systemctl"
+          + manager().systemctlFlag() + " status " + unit + " names it). Its processes were not moved"
+          + " into it, so nothing runs confined.");
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.confine;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,6 +14,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
@@ -218,11 +220,152 @@ final class Values {
   }
 
 
+  /** systemd's path_is_valid: not empty, below PATH_MAX (4096), each component at most 255 bytes. */
+  static boolean isValidPath(String path) {
+    return !path.isEmpty() && utf8Length(path) < 4096
+        && Arrays.stream(path.split("/")).allMatch(component -> utf8Length(component) <= NAME_MAX);
+  }
+
   /**
    * systemd's fdname_is_valid: up to 255 printable ASCII characters, no ':'.
    */
   static boolean isFdName(String name) {
     return name.length() <= NAME_MAX && name.chars().allMatch(c -> c >= 32 && c < 127 && c != ':');
+  }
+
+  /** systemd's credential_name_valid: a file name that is also a file descriptor name. */
+  static boolean isCredentialName(String name) {
+    return isValidFilename(name) && isFdName(name);
+  }
+
+  /**
+   * systemd's credential_glob_valid: a credential name, or one followed by a single trailing
+   * {@code *}, or {@code *} alone; no other glob characters.
+   */
+  static boolean isCredentialGlob(String glob) {
+    String prefix = glob.endsWith("*") ? glob.substring(0, glob.length() - 1) : glob;
+    boolean noGlob = prefix.chars().noneMatch(c -> "*?[]".indexOf(c) >= 0);
+    return noGlob && (isCredentialName(prefix) || glob.equals("*"));
+  }
+
+  /**
+   * extract_first_word with one separator and EXTRACT_DONT_COALESCE_SEPARATORS: the word up to
+   * the first separator, a backslash taking the next character as it is, then the rest after that
+   * separator, or null when there was none. Null instead of both when a backslash ends the text.
+   */
+  static String[] firstWord(String text, char separator) {
+    StringBuilder word = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == separator) {
+        return new String[] {word.toString(), text.substring(i + 1)};
+      }
+      if (c == '\\') {
+        if (++i == text.length()) {
+          return null;
+        }
+        c = text.charAt(i);
+      }
+      word.append(c);
+    }
+    return new String[] {word.toString(), null};
+  }
+
+  /**
+   * systemd's cunescape: C escapes (backslash and n, t, s for a space …; x with two hex digits
+   * and three octal digits as raw bytes; u and U with four and eight hex digits as UTF-8) resolved, every other character kept as its UTF-8 bytes; an unknown escape, a trailing
+   * backslash or (unless {@code acceptNul}) a NUL refused.
+   */
+  static byte[] unescape(String property, String value, String text, boolean acceptNul) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int i = 0;
+    while (i < text.length()) {
+      int end = text.indexOf('\\', i);
+      String plain = text.substring(i, end < 0 ? text.length() : end);
+      bytes.writeBytes(plain.getBytes(StandardCharsets.UTF_8));
+      if (end < 0) {
+        break;
+      }
+      int length = escapeLength(text, end + 1);
+      long c = length < 0 ? -1 : escaped(text, end + 1, length);
+      if (c < 0 || (c == 0 && !acceptNul)) {
+        throw invalid(property, value, "C escapes such as \\n, \\t, \\\\, \\xHH, \\OOO or \\uHHHH"
+            + (acceptNul ? "" : ", but no NUL"));
+      }
+      char kind = text.charAt(end + 1);
+      if (kind == 'x' || (kind >= '0' && kind <= '7')) {
+        bytes.write((int) c);
+      } else {
+        bytes.writeBytes(utf8((int) c));
+      }
+      i = end + 1 + length;
+    }
+    return bytes.toByteArray();
+  }
+
+  /** How many characters the escape at {@code at} (after the backslash) takes, or -1. */
+  private static int escapeLength(String text, int at) {
+    if (at >= text.length()) {
+      return -1;
+    }
+    char kind = text.charAt(at);
+    int length = "abfnrtv\\\"'s".indexOf(kind) >= 0 ? 1 : kind == 'x' ? 3 : kind == 'u' ? 5
+        : kind == 'U' ? 9 : kind >= '0' && kind <= '7' ? 3 : -1;
+    return length > 0 && at + length <= text.length() ? length : -1;
+  }
+
+  /** The code point or byte of an escape of the given length, or -1 when it is not one. */
+  private static long escaped(String text, int at, int length) {
+    char kind = text.charAt(at);
+    if (length == 1) {
+      return "\u0007\b\f\n\r\t\u000b\\\"' ".charAt("abfnrtv\\\"'s".indexOf(kind));
+    }
+    String digits = text.substring(at + (Character.isDigit(kind) ? 0 : 1), at + length);
+    int radix = Character.isDigit(kind) ? 8 : 16;
+    if (!digits.chars().allMatch(d -> d < 128 && Character.digit(d, radix) >= 0)) {
+      return -1;
+    }
+    long c = Long.parseLong(digits, radix);
+    boolean valid = kind == 'U' ? isUnicodeCharacter(c) : radix == 8 ? c <= 255 : true;
+    return valid ? c : -1;
+  }
+
+  /** systemd's unichar_is_valid, which the eight-digit escapes must pass. */
+  private static boolean isUnicodeCharacter(long c) {
+    return c < 0x110000 && (c & 0xFFFFF800L) != 0xD800 && !(c >= 0xFDD0 && c <= 0xFDEF)
+        && (c & 0xFFFE) != 0xFFFE;
+  }
+
+  /** A code point as UTF-8, surrogates too (as systemd's utf8_encode_unichar writes them). */
+  private static byte[] utf8(int c) {
+    if (c < 0x80) {
+      return new byte[] {(byte) c};
+    }
+    if (c < 0x800) {
+      return new byte[] {(byte) (0xC0 | c >> 6), (byte) (0x80 | c & 0x3F)};
+    }
+    if (c < 0x10000) {
+      return new byte[] {(byte) (0xE0 | c >> 12), (byte) (0x80 | c >> 6 & 0x3F), (byte) (0x80 | c & 0x3F)};
+    }
+    return new byte[] {(byte) (0xF0 | c >> 18), (byte) (0x80 | c >> 12 & 0x3F),
+        (byte) (0x80 | c >> 6 & 0x3F), (byte) (0x80 | c & 0x3F)};
+  }
+
+  /**
+   * Base64 as systemd's unbase64mem reads it: whitespace anywhere is skipped, the rest must be
+   * whole four-character groups with correct padding and no stray bits.
+   */
+  static byte[] base64(String property, String value, String data) {
+    String text = data.replaceAll("[ \t\n\r]", "");
+    try {
+      byte[] decoded = Base64.getDecoder().decode(text);
+      if (Base64.getEncoder().encodeToString(decoded).equals(text)) {
+        return decoded;
+      }
+    } catch (IllegalArgumentException notBase64) {
+      // refused below
+    }
+    throw invalid(property, value, "base64 data such as aGVsbG8K, with its = padding");
   }
 
   /** systemd's filename_is_valid: one path component, not . or .., at most 255 bytes. */

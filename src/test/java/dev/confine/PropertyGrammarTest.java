@@ -181,6 +181,10 @@ class PropertyGrammarTest {
       TemporaryFileSystem   | /mnt:ro          | TemporaryFileSystem  | a(ss)   | [[/mnt, ro]]
       SetCredential         | id:hi            | SetCredential        | a(say)  | [[id, 0x6869]]
       LoadCredential        | id:/etc/x        | LoadCredential       | a(ss)   | [[id, /etc/x]]
+      StandardInputText     | hi               | StandardInputData    | ay      | 0x68690a
+      StandardInputText     | a\\tb\\u00e9      | StandardInputData    | ay      | 0x610962c3a90a
+      StandardInputText     | \\xff\\101        | StandardInputData    | ay      | 0xff410a
+      StandardInputText     | ""               | StandardInputData    | ay      | 0x0a
       CoredumpFilter        | default          | CoredumpFilter       | t       | 51
       PrivatePIDs           | on               | PrivatePIDs          | s       | yes
       MemoryPressureWatch   | off              | MemoryPressureWatch  | s       | no

@@ -74,6 +74,33 @@ class PropertyReadbackVmTest {
       "ManagedOOMMemoryPressureLimit=50%", "ManagedOOMMemoryPressureDurationSec=30s",
       "ManagedOOMPreference=avoid");
 
+  /**
+   * Every Condition…= and Assert…= type once, each a trigger (|): with PathExists=|/ among them
+   * the start goes on whichever of the others hold on the VM.
+   */
+  private static final List<String> CHECKS = Stream.of("Condition", "Assert").flatMap(prefix -> Stream.of(
+      "Architecture=|native", "Firmware=|uefi", "Virtualization=|yes", "Host=|confine-readback",
+      "KernelCommandLine=|confine.readback", "KernelVersion=|>=1", "Credential=|confine-readback",
+      "Security=|selinux", "Capability=|CAP_CHOWN", "ACPower=|true", "NeedsUpdate=|/etc",
+      "FirstBoot=|yes", "PathExists=|/", "PathExists=|!/confine-no-such-file",
+      "PathExistsGlob=|/etc/*", "PathIsDirectory=|/etc", "PathIsSymbolicLink=|/confine-no-such-link",
+      "PathIsMountPoint=|/", "PathIsReadWrite=|/tmp", "PathIsEncrypted=|/", "DirectoryNotEmpty=|/etc",
+      "FileNotEmpty=|/etc/hostname", "FileIsExecutable=|/bin/sh", "User=|@system", "Group=|root",
+      "ControlGroupController=|memory", "CPUs=|>=1", "Memory=|>=1M", "Environment=|PATH",
+      "CPUFeature=|fpu", "OSRelease=|ID=debian", "MemoryPressure=|99%", "CPUPressure=|99%",
+      "IOPressure=|99%").map(check -> prefix + check)).toList();
+
+  /**
+   * Properties read back nowhere, and why; their refusal rows in {@link SystemdRefusalsTest} are
+   * what the VM proves of them.
+   */
+  private static final Map<String, String> NOT_READ_BACK = Map.of(
+      "RootDirectory", "no harmless value: / fails in the service's mount namespace (MS_MOVE of /)",
+      "RootImage", "needs a disk image",
+      "StandardInputText", "sent as StandardInputData, which appends: read back through that one",
+      "SetCredentialEncrypted", "the start fails unless the VM's own key encrypted the data",
+      "LoadCredentialEncrypted", "the start fails unless the VM's own key encrypted the file");
+
   /** NAME=VALUE for services only. */
   private static final List<String> SERVICE_ONLY = List.of(
       "Type=exec", "RemainAfterExit=yes", "GuessMainPID=no", "PIDFile=/run/confine-readback.pid",
@@ -122,7 +149,8 @@ class PropertyReadbackVmTest {
       "KeyringMode=shared", "RestrictNamespaces=~cgroup", "ExecPaths=/usr", "NoExecPaths=/",
       "BindPaths=-/confine-no-such-dir", "BindReadOnlyPaths=/usr/share",
       "TemporaryFileSystem=/mnt", "LoadCredential=confine:/etc/hostname",
-      "SetCredential=confine2:secret",
+      "SetCredential=confine2:sec\\x00ret", "ImportCredential=confine-readback*",
+      "OpenFile=/etc/hostname:confine:read-only", "StandardInputData=Y29uZmluZQo=",
       // Only capabilities that PrivateDevices=, ProtectClock= and friends leave in the stored set.
       "CapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_KILL CAP_SETUID CAP_SETGID",
       "CoredumpFilter=private-anonymous shared-anonymous",
@@ -140,7 +168,8 @@ class PropertyReadbackVmTest {
    * proven by the scope ownership test, and User=root from a user is refused there too.
    */
   private static final List<String> SYSTEM_ONLY = List.of("User=tester", "Group=tester",
-      "SupplementaryGroups=tester", "DynamicUser=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE");
+      "SupplementaryGroups=tester", "DynamicUser=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
+      "PAMName=systemd-user");
 
   /** The settings the guest kernel cannot enforce even with the controller (no iocost, no iolatency). */
   private static final Set<String> KERNEL_LACKS = Set.of("IODeviceWeight", "IODeviceLatencyTargetSec");
@@ -152,8 +181,9 @@ class PropertyReadbackVmTest {
 
   @Test
   void everyPropertyOfTheTableIsCoveredHere() {
-    Set<String> tested = Stream.of(COMMON, SERVICE_ONLY, SYSTEM_ONLY).flatMap(List::stream)
+    Set<String> tested = Stream.of(COMMON, CHECKS, SERVICE_ONLY, SYSTEM_ONLY).flatMap(List::stream)
         .map(a -> a.substring(0, a.indexOf('='))).collect(Collectors.toCollection(TreeSet::new));
+    tested.addAll(NOT_READ_BACK.keySet());
     // Timer and path units' own properties: TriggerVmTest.
     Set<String> table = PropertyTable.ALL.stream()
         .filter(p -> p.types().contains(UnitType.SCOPE) || p.types().contains(UnitType.SERVICE))
@@ -164,7 +194,9 @@ class PropertyReadbackVmTest {
   @Test
   void scopePropertiesReadBackAsSent() throws Exception {
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
-      ScopeSpec spec = supported(ScopeSpec.builder(), COMMON, UnitType.SCOPE, systemd);
+      List<String> properties = new ArrayList<>(COMMON);
+      properties.addAll(CHECKS);
+      ScopeSpec spec = supported(ScopeSpec.builder(), properties, UnitType.SCOPE, systemd);
       ScopedProcess process = systemd.allowUndelegated(true).launch(spec, new ProcessBuilder("sleep", "60"));
       try {
         assertReadBack(systemd, process.unit(), spec);
@@ -178,6 +210,7 @@ class PropertyReadbackVmTest {
   @Test
   void servicePropertiesReadBackAsSent() throws Exception {
     List<String> properties = new ArrayList<>(COMMON);
+    properties.addAll(CHECKS);
     properties.addAll(SERVICE_ONLY);
     if (ROOT) {
       properties.addAll(SYSTEM_ONLY);
@@ -260,8 +293,9 @@ class PropertyReadbackVmTest {
         Object value = stored.containsKey(name) ? stored.get(name)
             : systemd.unitProperties(unit, "org.freedesktop.systemd1.Unit").get(name);
         List<Assignment> all = spec.assignmentsOf(property).stream().filter(a -> a.name().equals(name)).toList();
-        expected.put(name, sentText(all));
-        actual.put(name, storedText(value, all));
+        // By property too: the Condition…= types all add to Conditions, each its own elements.
+        expected.put(property + " " + name, sentText(all));
+        actual.put(property + " " + name, storedText(value, all));
       }
     }
     assertEquals(expected, actual);

@@ -181,6 +181,68 @@ class SystemdRefusalsTest {
       RestrictAddressFamilies | "" | RestrictAddressFamilies (bas) [true, []]
       RestrictAddressFamilies | none | refused: address family names
       RestrictAddressFamilies | af_unix | refused: address family names
+      # Conditions and asserts: bus_append_unit_property takes | (trigger) then ! (negate) and
+      # skips nothing; bus_set_transient_conditions wants a parameter, absolute where the type
+      # takes a path, and checks nothing else until the start. Empty clears the whole list.
+      ConditionPathExists | / | Conditions a(sbbs) [[ConditionPathExists, false, false, /]]
+      ConditionPathExists | |!/confine-no-such-file | Conditions a(sbbs) [[ConditionPathExists, true, true, /confine-no-such-file]]
+      ConditionPathExists | !|/ | refused: [|][!]PATH with an absolute PATH
+      ConditionPathExists | " /" | refused: [|][!]PATH with an absolute PATH
+      ConditionNeedsUpdate | etc | refused: [|][!]PATH with an absolute PATH
+      ConditionUser | |! | refused: [|][!]PARAMETER with a non-empty PARAMETER
+      ConditionUser | !root | Conditions a(sbbs) [[ConditionUser, false, true, root]]
+      ConditionMemory | lots | Conditions a(sbbs) [[ConditionMemory, false, false, lots]]
+      ConditionCPUPressure | 99% | Conditions a(sbbs) [[ConditionCPUPressure, false, false, 99%]]
+      AssertPathIsDirectory | / | Asserts a(sbbs) [[AssertPathIsDirectory, false, false, /]]
+      AssertCredential | |!confine-no-such-credential | Asserts a(sbbs) [[AssertCredential, true, true, confine-no-such-credential]]
+      AssertPathExists | "" | Asserts a(sbbs) []
+      # RootDirectory and RootImage (bus_set_transient_path): absolute, not necessarily normalized.
+      RootDirectory | /srv/../srv | RootDirectory s /srv/../srv
+      RootDirectory | srv | refused: an absolute path
+      RootImage | disk.raw | refused: an absolute path
+      # OpenFile (open_file_parse, open_file_validate): up to three ':'-separated parts with C
+      # escapes; the descriptor name defaults to the file name; one of read-only, append, truncate.
+      OpenFile | /etc/hostname:host:read-only | OpenFile a(sst) [[/etc/hostname, host, 1]]
+      OpenFile | /etc/hostname | OpenFile a(sst) [[/etc/hostname, hostname, 0]]
+      OpenFile | /etc/hostname::graceful,read-only | OpenFile a(sst) [[/etc/hostname, hostname, 9]]
+      OpenFile | /etc/hostname:host:read-only,append | refused: PATH[:FDNAME[:FLAGS]]
+      OpenFile | /etc/hostname:host:rw | refused: PATH[:FDNAME[:FLAGS]]
+      OpenFile | /etc/hostname:a:b:c | refused: PATH[:FDNAME[:FLAGS]]
+      OpenFile | /etc/hostname:a\\x3ab | refused: PATH[:FDNAME[:FLAGS]]
+      OpenFile | etc/hostname | refused: PATH[:FDNAME[:FLAGS]]
+      OpenFile | / | refused: PATH[:FDNAME[:FLAGS]]
+      OpenFile | "" | refused: PATH[:FDNAME[:FLAGS]]
+      # ImportCredential (credential_glob_valid): a name or PREFIX*; GLOB:NEWNAME goes as
+      # ImportCredentialEx (257).
+      ImportCredential | confine* | ImportCredential as [confine*]
+      ImportCredential | con*fine | refused: a credential name, PREFIX* or *
+      ImportCredential | confine*:renamed | ImportCredentialEx a(ss) [[confine*, renamed]]
+      ImportCredential | confine:a:b | refused: a credential name, PREFIX* or *
+      # SetCredential (cunescape with NUL) and SetCredentialEncrypted (unbase64mem); the manager
+      # wants credential_name_valid IDs.
+      SetCredential | id:a\\x00b\\n | SetCredential a(say) [[id, 0x6100620a]]
+      SetCredential | id: | SetCredential a(say) [[id, 0x]]
+      SetCredential | id:\\q | refused: C escapes
+      SetCredential | id | refused: ID:DATA
+      SetCredential | a/b:x | refused: ID:DATA
+      SetCredentialEncrypted | id:aGk= | SetCredentialEncrypted a(say) [[id, 0x6869]]
+      SetCredentialEncrypted | id:aGk | refused: base64 data
+      # LoadCredential: ID alone is ID:ID; the source is a normalized absolute path or a name.
+      LoadCredential | id | LoadCredential a(ss) [[id, id]]
+      LoadCredential | id: | refused: ID:PATH with a credential name ID
+      LoadCredential | id:/etc/../etc/hostname | refused: ID:PATH with a credential name ID
+      LoadCredential | "" | LoadCredential a(ss) []
+      LoadCredentialEncrypted | id:/etc/hostname | LoadCredentialEncrypted a(ss) [[id, /etc/hostname]]
+      # StandardInputData (unbase64mem): whitespace skipped, padding required, no stray bits.
+      StandardInputData | "aGkK" | StandardInputData ay 0x68690a
+      StandardInputData | "aG kK" | StandardInputData ay 0x68690a
+      StandardInputData | aGk | refused: base64 data
+      StandardInputData | aGl= | refused: base64 data
+      # StandardInputText (cunescape without NUL); systemd-run refuses every value up to 258, the
+      # good ones by the manager (no such property): PropertyGrammarTest has what confine sends.
+      StandardInputText | a\\q | refused: C escapes
+      StandardInputText | a\\x00 | refused: but no NUL
+      StandardInputText | a\\ | refused: C escapes
       """;
 
   static List<Row> rows() {
