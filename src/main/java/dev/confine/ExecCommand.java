@@ -44,8 +44,9 @@ record ExecCommand(String path, List<String> argv, Set<ExecCommand.Flag> flags) 
   /**
    * A unit-file command line as systemd-run reads it: the prefixes {@code - @ : + ! !!}, each at
    * most once, then words split as {@link Values#commandWords} does; after {@code @} the first
-   * word is the executable and the next argv[0]. A line of no arguments (empty, or just a
-   * prefix, or {@code @} and an executable alone) is sent as no command, which empties the list.
+   * word is the executable and the next argv[0]. A line of no arguments (empty, or just
+   * prefixes) is sent as no command, which empties the list; {@code @} and an executable alone
+   * is refused.
    */
   static Assignment parse(String property, String value) {
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
@@ -73,6 +74,10 @@ record ExecCommand(String path, List<String> argv, Set<ExecCommand.Flag> flags) 
     }
     List<String> argv = new ArrayList<>(Values.commandWords(property, value.substring(start)));
     String path = explicitPath && !argv.isEmpty() ? argv.remove(0) : null;
+    if (path != null && argv.isEmpty()) {
+      // systemd-run 252 and 257 abort on it (an assertion in strv_split_full), 258 refuses it.
+      throw Values.invalid(property, value, "after @ the executable and then its argv[0]");
+    }
     if (argv.isEmpty()) {
       return encode(property, flags, List.of());
     }

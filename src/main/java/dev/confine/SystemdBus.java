@@ -116,11 +116,17 @@ final class SystemdBus implements AutoCloseable {
     try {
       DBusConnectionBuilder builder = DBusConnectionBuilder.forAddress(target).withShared(false);
       if (bridge != null) {
-        // The bridge's program (systemd-stdio-bridge) cannot tell who is on its pipes.
-        builder.transportConfig().configureSasl().withAuthMode(SaslAuthMode.AUTH_ANONYMOUS);
+        // The bridge's program (systemd-stdio-bridge) cannot tell who is on its pipes; and it
+        // serves one connection, so dbus-java's retries (every 500 ms for 10 s) would be in vain.
+        builder.transportConfig().withTimeout(500)
+            .configureSasl().withAuthMode(SaslAuthMode.AUTH_ANONYMOUS);
       }
       return builder.build();
     } catch (DBusException | RuntimeException e) {
+      if (bridge != null) {
+        throw new BusUnreachableException("cannot connect to the " + manager.description() + ": "
+            + bridge.failure(), null, e);
+      }
       throw new BusUnreachableException(
           "cannot connect to the " + manager.description() + " bus at " + address + ": "
               + e.getMessage() + BusDiagnosis.hint(manager),

@@ -181,6 +181,9 @@ class PropertyGrammarTest {
       TemporaryFileSystem   | /mnt:ro          | TemporaryFileSystem  | a(ss)   | [[/mnt, ro]]
       SetCredential         | id:hi            | SetCredential        | a(say)  | [[id, 0x6869]]
       LoadCredential        | id:/etc/x        | LoadCredential       | a(ss)   | [[id, /etc/x]]
+      LoadCredential        | id               | LoadCredential       | a(ss)   | [[id, id]]
+      LoadCredentialEncrypted | id:/etc/x      | LoadCredentialEncrypted | a(ss) | [[id, /etc/x]]
+      SetCredentialEncrypted | id:aGk=         | SetCredentialEncrypted | a(say) | [[id, 0x6869]]
       StandardInputText     | hi               | StandardInputData    | ay      | 0x68690a
       StandardInputText     | a\\tb\\u00e9      | StandardInputData    | ay      | 0x610962c3a90a
       StandardInputText     | \\xff\\101        | StandardInputData    | ay      | 0xff410a

@@ -218,7 +218,12 @@ class PropertyReadbackVmTest {
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
       ServiceSpec spec = supported(ServiceSpec.builder(List.of("sleep", "60")), properties,
           UnitType.SERVICE, systemd);
-      String unit = systemd.allowUndelegated(true).start(spec);
+      String unit;
+      try {
+        unit = systemd.allowUndelegated(true).start(spec);
+      } catch (JobFailedException e) {
+        throw new AssertionError(e.getMessage() + "; its journal:\n" + journal(e.unit()), e);
+      }
       try {
         assertReadBack(systemd, unit, spec);
       } finally {
@@ -226,6 +231,18 @@ class PropertyReadbackVmTest {
         removeServiceDirectories();
       }
     }
+  }
+
+  private static String journal(String unit) throws Exception {
+    List<String> command = new ArrayList<>(List.of("journalctl", "-b", "-o", "cat", "--no-pager"));
+    if (!ROOT) {
+      command.add("--user");
+    }
+    command.addAll(List.of("-u", unit));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String text = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    process.waitFor();
+    return text;
   }
 
   /**

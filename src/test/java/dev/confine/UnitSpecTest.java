@@ -138,11 +138,11 @@ class UnitSpecTest {
 
   @Test
   void aCommandWithoutArgumentsEmptiesTheList() {
-    // As systemd-run: a prefix alone, or @ and an executable alone, sends no command.
+    // As systemd-run: prefixes alone send no command.
     ServiceSpec spec = ServiceSpec.builder(List.of("sh"))
-        .property("ExecStopPost", "/bin/true").property("ExecStopPost", "@/bin/true").build();
+        .property("ExecStopPost", "/bin/true").property("ExecStopPost", "-").build();
 
-    assertEquals(List.of("@/bin/true"), spec.properties().get("ExecStopPost"));
+    assertEquals(List.of("-"), spec.properties().get("ExecStopPost"));
     assertEquals(List.of(new Assignment("ExecStopPost", "a(sasb)", List.of())), spec.assignmentsOf("ExecStopPost"));
   }
 

@@ -29,12 +29,14 @@ public final class ExecBridge implements Closeable {
   private static final int BUFFER = 64 * 1024;
 
   private final Process process;
+  private final List<String> command;
   private final Path directory;
   private final Path socket;
   private final ServerSocketChannel server;
 
-  private ExecBridge(Process process, Path directory, ServerSocketChannel server) {
+  private ExecBridge(Process process, List<String> command, Path directory, ServerSocketChannel server) {
     this.process = process;
+    this.command = command;
     this.directory = directory;
     this.socket = directory.resolve("bus");
     this.server = server;
@@ -116,9 +118,25 @@ public final class ExecBridge implements Closeable {
       Files.deleteIfExists(directory);
       throw e;
     }
-    ExecBridge bridge = new ExecBridge(process, directory, server);
+    ExecBridge bridge = new ExecBridge(process, command, directory, server);
     daemon("confine-bridge-accept", bridge::serve);
     return bridge;
+  }
+
+  /**
+   * Why the bus behind this bridge is gone, for a message: the program and how it ended, once it
+   * has (within a second, as a failed ssh soon does).
+   */
+  public String failure() {
+    String program = String.join(" ", command);
+    try {
+      if (process.waitFor(1, TimeUnit.SECONDS)) {
+        return program + " ended with status " + process.exitValue();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return program + " is running but did not answer as a bus";
   }
 
   /** The address dbus-java connects to. */
@@ -126,9 +144,13 @@ public final class ExecBridge implements Closeable {
     return "unix:path=" + socket;
   }
 
-  /** Takes the one connection dbus-java makes and pumps it until either side ends. */
+  /**
+   * Takes the one connection dbus-java makes and pumps it until either side ends. No second one:
+   * dbus-java connects again when the first fails, and would wait forever on the backlog.
+   */
   private void serve() {
     try (SocketChannel peer = server.accept()) {
+      server.close();
       Thread toProgram = daemon("confine-bridge-in", () -> toProgram(peer));
       fromProgram(peer);
       toProgram.join();
