@@ -49,6 +49,9 @@ record ExecCommand(String path, List<String> argv, Set<ExecCommand.Flag> flags) 
    * is refused.
    */
   static Assignment parse(String property, String value) {
+    // ExecStartPreEx= and the like: the same list, always sent in the Ex form.
+    boolean exNamed = property.endsWith("Ex");
+    String list = exNamed ? property.substring(0, property.length() - 2) : property;
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
     boolean explicitPath = false;
     int start = 0;
@@ -79,28 +82,28 @@ record ExecCommand(String path, List<String> argv, Set<ExecCommand.Flag> flags) 
       throw Values.invalid(property, value, "after @ the executable and then its argv[0]");
     }
     if (argv.isEmpty()) {
-      return encode(property, flags, List.of());
+      return encode(list, flags, List.of(), exNamed);
     }
     path = path == null ? argv.get(0) : path;
     if (!path.startsWith("/") && !Values.isValidFilename(path)) {
       throw Values.invalid(property, value, "an absolute path or a file name to search in PATH as"
           + " the executable, after the prefixes - @ : + ! !!; '" + path + "' is neither");
     }
-    return new ExecCommand(path, argv, flags).assignment(property);
+    return encode(list, flags, List.of(new ExecCommand(path, argv, flags)), exNamed);
   }
 
   /** The command as {@code property}, or its Ex form when a flag needs it. */
   Assignment assignment(String property) {
-    return encode(property, flags, List.of(this));
+    return encode(property, flags, List.of(this), false);
   }
 
   /**
    * Commands sent as {@code property} {@code a(sasb)}, the boolean saying "ignore failure", or,
-   * when another flag is set, as {@code propertyEx} {@code a(sasas)} with the flags' names, as
-   * systemd-run upgrades them.
+   * when another flag is set or the Ex form was asked for, as {@code propertyEx} {@code a(sasas)}
+   * with the flags' names, as systemd-run upgrades them.
    */
-  private static Assignment encode(String property, Set<Flag> flags, List<ExecCommand> commands) {
-    boolean ex = flags.stream().anyMatch(flag -> flag != Flag.IGNORE_FAILURE);
+  private static Assignment encode(String property, Set<Flag> flags, List<ExecCommand> commands, boolean exAsked) {
+    boolean ex = exAsked || flags.stream().anyMatch(flag -> flag != Flag.IGNORE_FAILURE);
     List<List<Object>> elements = commands.stream()
         .map(command -> List.of(command.path, command.argv, ex
             ? command.flags.stream().map(flag -> flag.wireName).toList()
@@ -120,6 +123,7 @@ record ExecCommand(String path, List<String> argv, Set<ExecCommand.Flag> flags) 
    * its Pre and Post, 244 for the others.
    */
   static int exSince(String property) {
-    return List.of("ExecStart", "ExecStartPre", "ExecStartPost").contains(property) ? 243 : 244;
+    String list = property.endsWith("Ex") ? property.substring(0, property.length() - 2) : property;
+    return List.of("ExecStart", "ExecStartPre", "ExecStartPost").contains(list) ? 243 : 244;
   }
 }

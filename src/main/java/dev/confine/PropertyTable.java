@@ -491,7 +491,10 @@ final class PropertyTable {
           execCommand("ExecStartPost", 236, SERVICE, "command run once the main one started"),
           execCommand("ExecReload", 236, SERVICE, "command that reloads the service"),
           execCommand("ExecStop", 236, SERVICE, "command that stops the service"),
-          execCommand("ExecStopPost", 236, SERVICE, "command run after the service stopped")),
+          execCommand("ExecStopPost", 236, SERVICE, "command run after the service stopped"),
+          execCommandEx("ExecCondition"), execCommandEx("ExecStartPre"), execCommandEx("ExecStart"),
+          execCommandEx("ExecStartPost"), execCommandEx("ExecReload"), execCommandEx("ExecStop"),
+          execCommandEx("ExecStopPost")),
       group("logging and stdio",
           new Property("StandardInput", "StandardInput s | StandardInputFile s"
                   + " | StandardInputFileDescriptorName s", SERVICE, true, 1, null,
@@ -1809,6 +1812,14 @@ final class PropertyTable {
           }
           return List.of(command);
         });
+  }
+
+  /** {@code ExecStartPreEx=} and the like: the list of {@code execList}, sent in the Ex form. */
+  private static Property execCommandEx(String execList) {
+    String name = execList + "Ex";
+    return new Property(name, name + " a(sasas)", SERVICE, true, ExecCommand.exSince(name), null,
+        "as " + execList + "=, sent as " + name + " whatever the prefixes",
+        (property, value) -> List.of(ExecCommand.parse(property, value)));
   }
 
   /** The exit statuses by name, as exit_status_from_string reads them (KSM: systemd 254). */

@@ -97,6 +97,7 @@ class PropertyReadbackVmTest {
   private static final Map<String, String> NOT_READ_BACK = Map.of(
       "RootDirectory", "no harmless value: / fails in the service's mount namespace (MS_MOVE of /)",
       "RootImage", "needs a disk image",
+      "ExecStartEx", "a second ExecStart needs Type=oneshot; ExecStartPreEx= and the rest show the Ex form",
       "StandardInputText", "sent as StandardInputData, which appends: read back through that one",
       "SetCredentialEncrypted", "the start fails unless the VM's own key encrypted the data",
       "LoadCredentialEncrypted", "the start fails unless the VM's own key encrypted the file");
@@ -159,6 +160,9 @@ class PropertyReadbackVmTest {
       "ExecCondition=/usr/bin/true", "ExecStartPre=-/usr/bin/false", "ExecStart=",
       "ExecStartPost=:/usr/bin/true $HOME", "ExecReload=!/usr/bin/true",
       "ExecStop=@/usr/bin/true confine-stop", "ExecStopPost=+/usr/bin/true",
+      "ExecConditionEx=/usr/bin/true ex", "ExecStartPreEx=/usr/bin/true ex",
+      "ExecStartPostEx=/usr/bin/true ex", "ExecReloadEx=/usr/bin/true ex",
+      "ExecStopEx=/usr/bin/true ex", "ExecStopPostEx=/usr/bin/true ex",
       "SuccessExitStatus=3 SIGUSR1", "RestartPreventExitStatus=TEMPFAIL",
       "RestartForceExitStatus=4 SIGUSR2", "SystemCallFilter=~ptrace", "SystemCallLog=ptrace",
       "RestrictAddressFamilies=AF_UNIX AF_INET");

@@ -152,6 +152,8 @@ class SystemdRefusalsTest {
       ExecStartPre | - | ExecStartPre a(sasb) []
       ExecStartPre | @/bin/true | refused: after @ the executable and then its argv[0]
       ExecStart | "" | ExecStart a(sasb) []
+      ExecStartPreEx | -/bin/true x | ExecStartPreEx a(sasas) [[/bin/true, [/bin/true, x], [ignore-failure]]]
+      ExecStopPostEx | "" | ExecStopPostEx a(sasas) []
       ExecStartPre | +!/bin/true | refused: an absolute path or a file name
       ExecStartPre | "/bin/echo 'a" | refused: balanced quotes
       ExecStartPre | "/bin/echo \\q" | refused: C escapes
