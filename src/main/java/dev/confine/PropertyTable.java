@@ -1460,10 +1460,11 @@ final class PropertyTable {
   }
 
   /** A path that bus_set_transient_path takes: absolute (not necessarily normalized), or empty. */
+  /** RootDirectory=, RootImage=: the manager answers a path with ".." "Access denied" (measured). */
   private static Parser absolutePathOrEmpty() {
     return (property, value) -> {
-      if (!value.isEmpty() && !value.startsWith("/")) {
-        throw Values.invalid(property, value, "an absolute path, or empty");
+      if (!value.isEmpty() && !(value.startsWith("/") && Values.isNormalizedPath(value))) {
+        throw Values.invalid(property, value, "a normalized absolute path, or empty");
       }
       return List.of(new Assignment(property, "s", value));
     };

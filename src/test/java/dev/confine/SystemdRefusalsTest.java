@@ -198,8 +198,10 @@ class SystemdRefusalsTest {
       AssertPathIsDirectory | / | Asserts a(sbbs) [[AssertPathIsDirectory, false, false, /]]
       AssertCredential | |!confine-no-such-credential | Asserts a(sbbs) [[AssertCredential, true, true, confine-no-such-credential]]
       AssertPathExists | "" | Asserts a(sbbs) []
-      # RootDirectory and RootImage (bus_set_transient_path): absolute, not necessarily normalized.
-      RootDirectory | /srv/../srv | RootDirectory s /srv/../srv
+      # RootDirectory and RootImage (bus_set_transient_path): absolute; the manager answers a
+      # path with .. "Access denied".
+      RootDirectory | /srv | RootDirectory s /srv
+      RootDirectory | /srv/../srv | refused: a normalized absolute path
       RootDirectory | srv | refused: an absolute path
       RootImage | disk.raw | refused: an absolute path
       # OpenFile (open_file_parse, open_file_validate): up to three ':'-separated parts with C
