@@ -202,8 +202,8 @@ class SystemdRefusalsTest {
       # path with .. "Access denied".
       RootDirectory | /srv | RootDirectory s /srv
       RootDirectory | /srv/../srv | refused: a normalized absolute path
-      RootDirectory | srv | refused: an absolute path
-      RootImage | disk.raw | refused: an absolute path
+      RootDirectory | srv | refused: a normalized absolute path
+      RootImage | disk.raw | refused: a normalized absolute path
       # OpenFile (open_file_parse, open_file_validate): up to three ':'-separated parts with C
       # escapes; the descriptor name defaults to the file name; one of read-only, append, truncate.
       OpenFile | /etc/hostname:host:read-only | OpenFile a(sst) [[/etc/hostname, host, 1]]
