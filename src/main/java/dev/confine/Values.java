@@ -278,62 +278,18 @@ final class Values {
    */
   static byte[] unescape(String property, String value, String text, boolean acceptNul) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int i = 0;
-    while (i < text.length()) {
-      int end = text.indexOf('\\', i);
-      String plain = text.substring(i, end < 0 ? text.length() : end);
-      bytes.writeBytes(plain.getBytes(StandardCharsets.UTF_8));
-      if (end < 0) {
-        break;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) != '\\') {
+        i = append(text, i, bytes);
+        continue;
       }
-      int length = escapeLength(text, end + 1);
-      long c = length < 0 ? -1 : escaped(text, end + 1, length);
-      if (c < 0 || (c == 0 && !acceptNul)) {
+      i = i + 1 < text.length() ? unescapeOne(text, i + 1, bytes, acceptNul) : -1;
+      if (i < 0) {
         throw invalid(property, value, "C escapes such as \\n, \\t, \\\\, \\xHH, \\OOO or \\uHHHH"
             + (acceptNul ? "" : ", but no NUL"));
       }
-      char kind = text.charAt(end + 1);
-      if (kind == 'x' || (kind >= '0' && kind <= '7')) {
-        bytes.write((int) c);
-      } else {
-        bytes.writeBytes(utf8((int) c));
-      }
-      i = end + 1 + length;
     }
     return bytes.toByteArray();
-  }
-
-  /** How many characters the escape at {@code at} (after the backslash) takes, or -1. */
-  private static int escapeLength(String text, int at) {
-    if (at >= text.length()) {
-      return -1;
-    }
-    char kind = text.charAt(at);
-    int length = "abfnrtv\\\"'s".indexOf(kind) >= 0 ? 1 : kind == 'x' ? 3 : kind == 'u' ? 5
-        : kind == 'U' ? 9 : kind >= '0' && kind <= '7' ? 3 : -1;
-    return length > 0 && at + length <= text.length() ? length : -1;
-  }
-
-  /** The code point or byte of an escape of the given length, or -1 when it is not one. */
-  private static long escaped(String text, int at, int length) {
-    char kind = text.charAt(at);
-    if (length == 1) {
-      return "\u0007\b\f\n\r\t\u000b\\\"' ".charAt("abfnrtv\\\"'s".indexOf(kind));
-    }
-    String digits = text.substring(at + (Character.isDigit(kind) ? 0 : 1), at + length);
-    int radix = Character.isDigit(kind) ? 8 : 16;
-    if (!digits.chars().allMatch(d -> d < 128 && Character.digit(d, radix) >= 0)) {
-      return -1;
-    }
-    long c = Long.parseLong(digits, radix);
-    boolean valid = kind == 'U' ? isUnicodeCharacter(c) : radix == 8 ? c <= 255 : true;
-    return valid ? c : -1;
-  }
-
-  /** systemd's unichar_is_valid, which the eight-digit escapes must pass. */
-  private static boolean isUnicodeCharacter(long c) {
-    return c < 0x110000 && (c & 0xFFFFF800L) != 0xD800 && !(c >= 0xFDD0 && c <= 0xFDEF)
-        && (c & 0xFFFE) != 0xFFFE;
   }
 
   /** A code point as UTF-8, surrogates too (as systemd's utf8_encode_unichar writes them). */
@@ -639,7 +595,11 @@ final class Values {
         if (i + 1 == value.length()) {
           throw invalid(property, value, "no backslash at the end");
         }
-        i = cunescape ? unescape(property, value, i + 1, word) : append(value, i + 1, word);
+        i = cunescape ? unescapeOne(value, i + 1, word, false) : append(value, i + 1, word);
+        if (i < 0) {
+          throw invalid(property, value, "C escapes such as \\n, \\s, \\x41, \\101 or \\u00e9 after a"
+              + " backslash (none of them NUL), or an escaped quote or backslash");
+        }
       } else {
         i = append(value, i, word);
       }
@@ -665,11 +625,13 @@ final class Values {
       'f', '\f', 'n', '\n', 'r', '\r', 't', '\t', 'v', '\u000b', '\\', '\\', '"', '"', '\'', '\'');
 
   /**
-   * Appends the escape that starts at {@code at} (after the backslash) as cunescape_one reads it,
-   * none of them NUL; the index of the escape's last char.
+   * Appends the escape that starts at {@code at} (after the backslash) as systemd's cunescape_one
+   * reads it: x and three octal digits are raw bytes, u and U code points as UTF-8 (U must be a
+   * Unicode character). The index of the escape's last char, or -1 when it is none: unknown,
+   * short, out of range, or NUL unless {@code acceptNul}.
    */
-  private static int unescape(String property, String value, int at, ByteArrayOutputStream to) {
-    char kind = value.charAt(at);
+  private static int unescapeOne(String text, int at, ByteArrayOutputStream to, boolean acceptNul) {
+    char kind = text.charAt(at);
     Character simple = kind == 's' ? Character.valueOf(' ') : SIMPLE_ESCAPES.get(kind);
     if (simple != null) {
       to.write(simple);
@@ -683,21 +645,16 @@ final class Values {
     };
     boolean octal = digits == 3;
     int from = octal ? at : at + 1;
-    String number = value.substring(from, Math.min(value.length(), from + digits));
-    long code = number.length() == digits && number.matches(octal ? "[0-7]+" : "[0-9a-fA-F]+")
-        ? Long.parseLong(number, octal ? 8 : 16) : 0;
-    // \x and octal escapes are raw bytes, backslash-u and -U code points encoded as UTF-8; sd-bus takes no
-    // surrogate or non-character, whichever way it came.
+    String number = text.substring(from, Math.min(text.length(), from + digits));
+    if (digits == 0 || number.length() != digits || !number.matches(octal ? "[0-7]+" : "[0-9a-fA-F]+")) {
+      return -1;
+    }
+    long code = Long.parseLong(number, octal ? 8 : 16);
     boolean rawByte = octal || kind == 'x';
-    if (code == 0 || (rawByte && code > 0xff) || (!rawByte && !isUnicodeScalar(code))) {
-      throw invalid(property, value, "C escapes such as \\n, \\s, \\x41, \\101 or \\u00e9 after a"
-          + " backslash (none of them NUL), or an escaped quote or backslash");
+    if ((code == 0 && !acceptNul) || (rawByte && code > 0xff) || (kind == 'U' && !isUnicodeScalar(code))) {
+      return -1;
     }
-    if (rawByte) {
-      to.write((int) code);
-    } else {
-      to.writeBytes(Character.toString((int) code).getBytes(StandardCharsets.UTF_8));
-    }
+    to.writeBytes(rawByte ? new byte[] {(byte) code} : utf8((int) code));
     return from + digits - 1;
   }
 
