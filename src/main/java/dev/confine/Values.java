@@ -272,9 +272,9 @@ final class Values {
   }
 
   /**
-   * systemd's cunescape: C escapes (backslash and n, t, s for a space …; x with two hex digits
-   * and three octal digits as raw bytes; u and U with four and eight hex digits as UTF-8) resolved, every other character kept as its UTF-8 bytes; an unknown escape, a trailing
-   * backslash or (unless {@code acceptNul}) a NUL refused.
+   * systemd's cunescape: C escapes resolved ({@link #unescapeOne}), every other character kept as
+   * its UTF-8 bytes; an unknown escape, a trailing backslash or (unless {@code acceptNul}) a NUL
+   * refused.
    */
   static byte[] unescape(String property, String value, String text, boolean acceptNul) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
