@@ -151,7 +151,7 @@ class PropertyReadbackVmTest {
       "BindPaths=-/confine-no-such-dir", "BindReadOnlyPaths=/usr/share",
       "TemporaryFileSystem=/mnt", "LoadCredential=confine:/etc/hostname",
       "SetCredential=confine2:sec\\x00ret", "ImportCredential=confine-readback*",
-      "OpenFile=/etc/hostname:confine:read-only", "StandardInputData=Y29uZmluZQo=",
+      "OpenFile=/etc/hostname:confine:read-only",
       // Only capabilities that PrivateDevices=, ProtectClock= and friends leave in the stored set.
       "CapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_KILL CAP_SETUID CAP_SETGID",
       "CoredumpFilter=private-anonymous shared-anonymous",
@@ -160,7 +160,8 @@ class PropertyReadbackVmTest {
       "RestrictAddressFamilies=AF_UNIX AF_INET");
 
   /**
-   * Commands, each prefix once so that both wire forms show, on a service of their own: the user
+   * Commands, each prefix once so that both wire forms show, on a service of their own (and
+   * StandardInputData=, which would change the StandardInput= set above): the user
    * manager cannot set up the sandbox above for a control process (measured on 252 and 257:
    * "Failed to set up mount namespacing: /run/systemd/unit-root/dev/mqueue", status 226).
    * ExecStart= only empties the -p list: a second ExecStart needs Type=oneshot.
@@ -171,7 +172,9 @@ class PropertyReadbackVmTest {
       "ExecStop=@/usr/bin/true confine-stop", "ExecStopPost=+/usr/bin/true",
       "ExecConditionEx=/usr/bin/true ex", "ExecStartPreEx=/usr/bin/true ex",
       "ExecStartPostEx=/usr/bin/true ex", "ExecReloadEx=/usr/bin/true ex",
-      "ExecStopEx=/usr/bin/true ex", "ExecStopPostEx=/usr/bin/true ex");
+      "ExecStopEx=/usr/bin/true ex", "ExecStopPostEx=/usr/bin/true ex",
+      // Here, not with StandardInput=null above: the manager makes it StandardInput=data.
+      "StandardInputData=Y29uZmluZQo=");
 
   /**
    * A PAM session for another user, from the system manager: what systemd-run -M tester@.host

@@ -86,6 +86,13 @@ class Test74VmTest {
                     bash -xec '[[ "$(</proc/self/cgroup)" =~ /system\\.slice/confine-.+\\.service$ ]]'
         confine run --wait --pipe --slice-inherit --slice=foo \\
                     bash -xec '[[ "$(</proc/self/cgroup)" =~ /system\\.slice/system-foo\\.slice/confine-.+\\.service$ ]]'
+        """);
+  }
+
+  /** The same block, continued: environment, directories, limits (split for the 120 s per block). */
+  @Test
+  void transientServiceOfTheSystemManagerItsEnvironment() throws Exception {
+    block("""
         # We should not inherit caller's environment
         confine run --wait --pipe bash -xec '[[ -z "$PARENT_FOO" ]]'
         confine run --wait --pipe bash -xec '[[ "$PWD" == / && -n "$INVOCATION_ID" ]]'
@@ -100,6 +107,13 @@ class Test74VmTest {
                     --property=LimitCORE=16M:32M \\
                     --property=PrivateTmp=yes \\
                     bash -xec '[[ "$(ulimit -c -S)" -eq 16384 && "$(ulimit -c -H)" -eq 32768 && ! -e /tmp/public-marker ]]'
+        """);
+  }
+
+  /** The same block, continued: identity, nice level, environment options, service type. */
+  @Test
+  void transientServiceOfTheSystemManagerItsIdentity() throws Exception {
+    block("""
         confine run --wait --pipe \\
                     --uid=tester \\
                     bash -xec '[[ "$(id -nu)" == tester && "$(id -ng)" == tester ]]'
