@@ -210,7 +210,14 @@ final class PropertyTable {
               "argument of the reboot system call for the reboot actions", string()),
           new Property("RequiresMountsFor", "RequiresMountsFor as", BOTH, true, 1, null,
               "absolute paths whose mount units this one requires and starts after",
-              wordsEach(PropertyTable::isAbsoluteNormalized, "absolute, normalized paths"))),
+              wordsEach(PropertyTable::isAbsoluteNormalized, "absolute, normalized paths")),
+          new Property("WantsMountsFor", "WantsMountsFor as", BOTH, true, 256, null,
+              "absolute paths whose mount units this one wants and starts after",
+              wordsEach(PropertyTable::isAbsoluteNormalized, "absolute, normalized paths")),
+          emergencyAction("JobTimeoutAction",
+              "when a job of the unit times out (transient units get no JobTimeoutSec)"),
+          new Property("JobTimeoutRebootArgument", "JobTimeoutRebootArgument s", BOTH, true, 237,
+              null, "argument of the reboot system call for JobTimeoutAction", string())),
       group("dependencies",
           dependency("After", 1, "units this one starts after, when both start"),
           dependency("Before", 1, "units this one starts before, when both start"),
@@ -243,6 +250,8 @@ final class PropertyTable {
           memory("MemoryMin", 240, "hard memory protection"),
           memory("MemorySwapMax", 232, "swap limit"),
           memory("MemoryZSwapMax", 253, "limit on compressed swap (zswap) in memory"),
+          memory("DefaultMemoryMin", 243, "MemoryMin of the unit's children"),
+          memory("DefaultMemoryLow", 243, "MemoryLow of the unit's children"),
           startupMemory("StartupMemoryMax", "MemoryMax"),
           startupMemory("StartupMemoryHigh", "MemoryHigh"),
           startupMemory("StartupMemoryLow", "MemoryLow"),
@@ -310,7 +319,13 @@ final class PropertyTable {
               PropertyTable::delegate),
           new Property("DelegateSubgroup", "DelegateSubgroup s", BOTH, true, 254, null,
               "subgroup of the delegated cgroup that the processes start in, e.g. init",
-              PropertyTable::cgroupName)),
+              PropertyTable::cgroupName),
+          new Property("DisableControllers", "DisableControllers as", BOTH, false, 243, null,
+              "controllers the unit and its children do not get: cpu, io, memory, pids …; empty resets",
+              wordsEach(CONTROLLERS::contains, "cgroup controller names such as cpu or io")),
+          new Property("CoredumpReceive", "CoredumpReceive b", BOTH, true, 255, null,
+              "hand core dumps of the unit's processes to its own systemd-coredump (with Delegate=yes)",
+              bool())),
       group("devices and network",
           new Property("DevicePolicy", "DevicePolicy s", BOTH, false, 208, null,
               "auto | closed | strict: which device nodes may be opened",
@@ -321,7 +336,9 @@ final class PropertyTable {
           ipAccess("IPAddressAllow", "addresses the unit may talk to"),
           ipAccess("IPAddressDeny", "addresses the unit may not talk to"),
           new Property("IPAccounting", "IPAccounting b", BOTH, false, 235, null,
-              "count the unit's IP traffic (bytes and packets)", bool())),
+              "count the unit's IP traffic (bytes and packets)", bool()),
+          bpfFilter("IPIngressFilterPath", "incoming"),
+          bpfFilter("IPEgressFilterPath", "outgoing")),
       group("lifecycle",
           new Property("KillMode", "KillMode s", BOTH, false, 1, null,
               "which processes stop signals reach",
@@ -435,6 +452,16 @@ final class PropertyTable {
           new Property("FileDescriptorStorePreserve", "FileDescriptorStorePreserve s", SERVICE, true,
               254, null, "no | yes | restart: keep the stored file descriptors while stopped",
               booleanOr("restart")),
+          sandbox("PermissionsStartOnly", 237,
+              "run the other commands without User=, the sandbox and the like (deprecated: use +)"),
+          sandbox("RootDirectoryStartOnly", 237,
+              "apply RootDirectory= and RootImage= to ExecStart= alone"),
+          new Property("USBFunctionDescriptors", "USBFunctionDescriptors s", SERVICE, true, 237,
+              null, "file of USB FunctionFS descriptors for a ListenUSBFunction= socket; empty resets",
+              absolutePathOrEmpty()),
+          new Property("USBFunctionStrings", "USBFunctionStrings s", SERVICE, true, 237, null,
+              "file of USB FunctionFS strings for a ListenUSBFunction= socket; empty resets",
+              absolutePathOrEmpty()),
           new Property("IgnoreSIGPIPE", "IgnoreSIGPIPE b", SERVICE, true, 1, null,
               "ignore SIGPIPE (default yes)", bool()),
           new Property("MountFlags", "MountFlags t", SERVICE, true, 1, null,
@@ -479,6 +506,14 @@ final class PropertyTable {
           new Property("RootImage", "RootImage s", SERVICE, true, 233, null,
               "disk image mounted as the processes' /: an absolute path; empty resets",
               absolutePathOrEmpty()),
+          new Property("RootVerity", "RootVerity s", SERVICE, true, 246, null,
+              "dm-verity data of RootImage=: an absolute path; empty resets", absolutePathOrEmpty()),
+          sandbox("RootEphemeral", 254,
+              "run on a throw-away copy of RootDirectory= or RootImage= (a btrfs snapshot or copy)"),
+          new Property("ExecSearchPath", "ExecSearchPath as", SERVICE, true, 250, null,
+              "directories searched for the commands' programs: absolute paths; empty resets",
+              wordsEach(path -> isAbsoluteNormalized(path) && path.indexOf(':') < 0,
+                  "absolute, normalized paths without ':'")),
           new Property("OpenFile", "OpenFile a(sst)", SERVICE, true, 253, null,
               "a file the manager opens and passes as a descriptor: PATH[:FDNAME[:read-only,append,"
                   + "truncate,graceful]]", PropertyTable::openFile)),
@@ -549,6 +584,9 @@ final class PropertyTable {
               timespan("LogRateLimitIntervalUSec")),
           new Property("LogRateLimitBurst", "LogRateLimitBurst u", SERVICE, true, 240, null,
               "messages allowed within LogRateLimitIntervalSec", unsignedInt()),
+          new Property("LogNamespace", "LogNamespace s", SERVICE, true, 245, null,
+              "journal namespace the output goes to (its own systemd-journald@NAME); empty resets",
+              PropertyTable::logNamespace),
           new Property("LogExtraFields", "LogExtraFields aay", SERVICE, true, 236, null,
               "a FIELD=VALUE journal field added to every message of the service",
               PropertyTable::logExtraField)),
@@ -620,6 +658,18 @@ final class PropertyTable {
           sandbox("PrivateUsers", 232, "private user namespace mapping only root and the user"),
           sandbox("PrivateIPC", 248, "private IPC namespace"),
           sandbox("PrivateMounts", 239, "private mount namespace"),
+          new Property("PrivateTmpEx", "PrivateTmpEx s", SERVICE, true, 257, null,
+              "yes | no | connected | disconnected: PrivateTmp=, or (disconnected) a /tmp of its own"
+                  + " that JoinsNamespaceOf= does not share", booleanOr("connected", "disconnected")),
+          new Property("PrivateUsersEx", "PrivateUsersEx s", SERVICE, true, 257, null,
+              "yes | no | self | identity: PrivateUsers=, or the mapping of the user namespace",
+              booleanOr("self", "identity")),
+          new Property("NetworkNamespacePath", "NetworkNamespacePath s", SERVICE, true, 242, null,
+              "network namespace to join: a /proc/PID/ns/net or bind-mounted file; empty resets",
+              absolutePathOrEmpty()),
+          new Property("IPCNamespacePath", "IPCNamespacePath s", SERVICE, true, 248, null,
+              "IPC namespace to join: a /proc/PID/ns/ipc or bind-mounted file; empty resets",
+              absolutePathOrEmpty()),
           new Property("ProtectSystem", "ProtectSystem s", SERVICE, true, 214, null,
               "yes | full | strict: mount /usr, /boot (full: and /etc; strict: all) read-only",
               booleanOr("full", "strict")),
@@ -630,12 +680,19 @@ final class PropertyTable {
           sandbox("ProtectKernelModules", 232, "forbid loading kernel modules"),
           sandbox("ProtectKernelLogs", 244, "forbid access to the kernel log"),
           sandbox("ProtectControlGroups", 232, "read-only /sys/fs/cgroup"),
+          new Property("ProtectControlGroupsEx", "ProtectControlGroupsEx s", SERVICE, true, 257,
+              null, "yes | no | private | strict: ProtectControlGroups=, or a cgroup namespace",
+              booleanOr("private", "strict")),
           sandbox("ProtectClock", 245, "forbid changing the system clock"),
           sandbox("ProtectHostname", 242, "forbid changing the hostname"),
           sandbox("RestrictSUIDSGID", 242, "forbid creating setuid and setgid files"),
           sandbox("RestrictRealtime", 231, "forbid realtime scheduling"),
           sandbox("LockPersonality", 235, "forbid changing the execution domain"),
           sandbox("MemoryDenyWriteExecute", 231, "forbid memory both writable and executable"),
+          sandbox("MemoryKSM", 254, "let the kernel merge identical memory pages (KSM)"),
+          sandbox("BindLogSockets", 257, "bind the journal's sockets into a private mount namespace"),
+          sandbox("SetLoginEnvironment", 255,
+              "set $HOME, $LOGNAME, $SHELL and $USER for User= (with PAMName= too)"),
           new Property("PrivatePIDs", "PrivatePIDs s", SERVICE, true, 257, null,
               "private PID namespace; the service is PID 1 in it (yes or no, sent as a string)",
               booleanOr()),
@@ -666,6 +723,10 @@ final class PropertyTable {
           paths("InaccessiblePaths", "paths made inaccessible"),
           paths("ExecPaths", "paths where programs may be executed", 247),
           paths("NoExecPaths", "paths where no program may be executed", 247),
+          paths("ReadWriteDirectories", "old name of ReadWritePaths", 228),
+          paths("ReadOnlyDirectories", "old name of ReadOnlyPaths", 228),
+          paths("InaccessibleDirectories", "old name of InaccessiblePaths", 228),
+          paths("ExtensionDirectories", "directories of system extensions overlaid on /usr and /opt", 251),
           bindPaths("BindPaths", "paths bind-mounted read-write"),
           bindPaths("BindReadOnlyPaths", "paths bind-mounted read-only"),
           new Property("TemporaryFileSystem", "TemporaryFileSystem a(ss)", SERVICE, true, 238, null,
@@ -686,6 +747,14 @@ final class PropertyTable {
           new Property("ImportCredential", "ImportCredential as", SERVICE,
               true, 256, null, "credentials of the manager to pass on: NAME or PREFIX*",
               PropertyTable::importCredential),
+          new Property("SecureBits", "SecureBits i", SERVICE, true, 235, null,
+              "securebits of the processes: keep-caps, keep-caps-locked, no-setuid-fixup,"
+                  + " no-setuid-fixup-locked, noroot, noroot-locked; empty resets",
+              PropertyTable::secureBits),
+          new Property("SELinuxContext", "SELinuxContext s", SERVICE, true, 230, null,
+              "SELinux context of the processes; - first to go on if it cannot be set", string()),
+          securityLabel("AppArmorProfile", "AppArmor profile"),
+          securityLabel("SmackProcessLabel", "SMACK label"),
           new Property("PAMName", "PAMName s", SERVICE, true, 1, null,
               "PAM service whose session the processes run in (system manager)", string()),
           capabilities("CapabilityBoundingSet", 1, "capabilities the processes may ever hold"),
@@ -841,6 +910,14 @@ final class PropertyTable {
       "SmackLabelIPIn", "[Socket]");
 
   /**
+   * Dependency types that systemd-run sends as they are (unit_dependency_from_string) and that
+   * dbus-unit.c refuses for transient units: "Dependency type … may not be created transiently".
+   */
+  private static final Set<String> REVERSE_DEPENDENCIES = Set.of("RequisiteOf", "BoundBy",
+      "ConsistsOf", "ConflictedBy", "OnSuccessOf", "OnFailureOf", "Triggers", "TriggeredBy",
+      "References", "ReferencedBy", "InSlice", "SliceOf");
+
+  /**
    * The named property, or an error that says why a unit-file-only setting cannot be sent, or
    * suggests the nearest real name.
    */
@@ -849,6 +926,10 @@ final class PropertyTable {
     if (section != null) {
       throw new InvalidPropertyException(name + "= is a unit-file-only setting (" + section
           + " section); transient units cannot take it");
+    }
+    if (REVERSE_DEPENDENCIES.contains(name)) {
+      throw new InvalidPropertyException(name + "= is a dependency the manager derives from the"
+          + " other unit's side; transient units cannot take it");
     }
     return find(name)
         .orElseThrow(
@@ -931,7 +1012,7 @@ final class PropertyTable {
 
   private static List<Assignment> memoryLimit(String property, String value) {
     // An empty value resets: no protection for MemoryLow/MemoryMin, no limit for the others.
-    if (value.isEmpty() && (property.endsWith("MemoryLow") || property.equals("MemoryMin"))) {
+    if (value.isEmpty() && (property.endsWith("MemoryLow") || property.endsWith("MemoryMin"))) {
       return List.of(new Assignment(property, "t", 0L));
     }
     // dbus-cgroup.c's bus_cgroup_set_memory refuses a zero MemoryMax or MemoryHigh (and their
@@ -1948,6 +2029,59 @@ final class PropertyTable {
     return List.of(new Assignment("ManagedOOMMemoryPressureDurationUSec", "t", usec));
   }
 
+  /** A pinned BPF program that filters the unit's traffic; each assignment adds, empty clears. */
+  private static Property bpfFilter(String name, String direction) {
+    return new Property(name, name + " as", BOTH, true, 243, null,
+        "BPF programs pinned in bpffs that filter the unit's " + direction
+            + " packets: absolute paths; empty resets",
+        wordsEach(PropertyTable::isAbsoluteNormalized, "absolute, normalized paths"));
+  }
+
+  /**
+   * AppArmorProfile=, SmackProcessLabel=: a name, {@code -} first to go on when it cannot be
+   * applied, sent as {@code (bs)} (ignore, name).
+   */
+  private static Property securityLabel(String name, String what) {
+    return new Property(name, name + " (bs)", SERVICE, true, 235, null,
+        what + " of the processes; - first to go on if it cannot be applied",
+        (property, value) -> {
+          boolean ignore = value.startsWith("-");
+          return List.of(new Assignment(property, "(bs)",
+              List.of(ignore, ignore ? value.substring(1) : value)));
+        });
+  }
+
+  /** The securebits names of secure_bits_from_string, by bit. */
+  private static final List<String> SECURE_BITS = List.of("noroot", "noroot-locked",
+      "no-setuid-fixup", "no-setuid-fixup-locked", "keep-caps", "keep-caps-locked");
+
+  /**
+   * Securebits words, ORed. systemd-run ignores a word it does not know (and sends 0 for a value
+   * of only such words); confine refuses it.
+   */
+  private static List<Assignment> secureBits(String property, String value) {
+    int bits = 0;
+    for (String word : checkedWords(property, value, SECURE_BITS::contains,
+        "securebits names: " + String.join(", ", SECURE_BITS))) {
+      bits |= 1 << SECURE_BITS.indexOf(word);
+    }
+    return List.of(new Assignment(property, "i", bits));
+  }
+
+  /**
+   * A journal namespace as log_namespace_name_valid takes it: a file name of at most 222
+   * characters that is a valid unit instance (letters, digits, ':', '-', '_', '.', '@') without
+   * backslashes; empty for the default journal.
+   */
+  private static List<Assignment> logNamespace(String property, String value) {
+    if (!value.isEmpty() && (!value.matches("[A-Za-z0-9:_.@-]{1,222}") || value.equals(".")
+        || value.equals(".."))) {
+      throw Values.invalid(property, value, "a namespace name: up to 222 letters, digits, ':',"
+          + " '-', '_', '.' or '@'; empty resets");
+    }
+    return List.of(new Assignment(property, "s", value));
+  }
+
   private static Property unitFlag(String name, int since, String summary) {
     return new Property(name, name + " b", BOTH, true, since, null, summary, bool());
   }
@@ -1961,7 +2095,8 @@ final class PropertyTable {
 
   /** An emergency action; a user manager takes none, exit and exit-force only. */
   private static Property emergencyAction(String name, String when) {
-    return new Property(name, name + " s", BOTH, true, name.equals("StartLimitAction") ? 1 : 236,
+    int since = name.equals("StartLimitAction") ? 1 : name.equals("JobTimeoutAction") ? 237 : 236;
+    return new Property(name, name + " s", BOTH, true, since,
         null, "what the manager does " + when + ": none, exit, reboot, poweroff …",
         words("none", "exit", "exit-force", "reboot", "reboot-force", "reboot-immediate",
             "poweroff", "poweroff-force", "poweroff-immediate", "halt", "halt-force",

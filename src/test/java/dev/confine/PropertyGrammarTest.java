@@ -327,6 +327,15 @@ class PropertyGrammarTest {
         PropertyTable.parseAssignment(property, value, UnitType.SERVICE));
   }
 
+  /** systemd-run sends these; the manager refuses them: "may not be created transiently". */
+  @ParameterizedTest
+  @CsvSource({"BoundBy", "ConflictedBy", "OnFailureOf", "Triggers", "SliceOf"})
+  void reverseDependencyIsRefusedWithTheReason(String name) {
+    InvalidPropertyException e = assertThrows(InvalidPropertyException.class,
+        () -> PropertyTable.parseAssignment(name, "x.service", UnitType.SERVICE));
+    assertTrue(e.getMessage().startsWith(name + "= is a dependency the manager derives"), e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource({"WantedBy", "Alias", "Sockets", "JobTimeoutSec"})
   void unitFileOnlySettingIsRefusedWithTheReason(String name) {

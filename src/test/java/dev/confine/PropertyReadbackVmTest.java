@@ -42,6 +42,7 @@ class PropertyReadbackVmTest {
       "AllowIsolate=yes", "IgnoreOnIsolate=yes", "SurviveFinalKillSignal=yes",
       "OnFailureJobMode=fail", "OnSuccessJobMode=fail", "FailureActionExitStatus=3",
       "SuccessActionExitStatus=4", "RebootArgument=confine", "RequiresMountsFor=/tmp",
+      "WantsMountsFor=/var/tmp", "JobTimeoutAction=none", "JobTimeoutRebootArgument=confine",
       "After=confine-after.service", "Before=confine-before.service",
       "Wants=confine-wants.service", "Requires=sockets.target", "Requisite=sockets.target",
       "BindsTo=sockets.target", "PartOf=confine-partof.service", "Upholds=sockets.target",
@@ -51,7 +52,7 @@ class PropertyReadbackVmTest {
       "StopPropagatedFrom=confine-stopfrom.service", "JoinsNamespaceOf=confine-ns.service",
       "DefaultDependencies=no", "Documentation=https://example.com/confine man:confine(1)",
       "MemoryMax=64M", "MemoryHigh=48M", "MemoryLow=8M", "MemoryMin=4M", "MemorySwapMax=0",
-      "MemoryZSwapMax=32M", "StartupMemoryMax=1G", "StartupMemoryHigh=900M",
+      "MemoryZSwapMax=32M", "DefaultMemoryMin=1M", "DefaultMemoryLow=2M", "StartupMemoryMax=1G", "StartupMemoryHigh=900M",
       "StartupMemoryLow=1M", "StartupMemorySwapMax=0", "StartupMemoryZSwapMax=0",
       "MemoryZSwapWriteback=no", "MemoryAccounting=yes", "MemoryPressureWatch=yes",
       "MemoryPressureThresholdSec=100ms",
@@ -63,7 +64,8 @@ class PropertyReadbackVmTest {
       "IOReadBandwidthMax=" + DISK + " 10M", "IOWriteBandwidthMax=" + DISK + " 5M",
       "IOReadIOPSMax=" + DISK + " 1000", "IOWriteIOPSMax=" + DISK + " 500",
       "IODeviceLatencyTargetSec=" + DISK + " 25ms", "IOAccounting=yes",
-      "Delegate=yes", "DelegateSubgroup=init",
+      "Delegate=yes", "DelegateSubgroup=init", "DisableControllers=bpf-foreign",
+      "CoredumpReceive=yes",
       "DevicePolicy=closed", "DeviceAllow=/dev/null rw", "DeviceAllow=/dev/zero r",
       "IPAddressAllow=10.0.0.0/8 ::1/128", "IPAddressDeny=any",
       "IPAccounting=yes",
@@ -94,20 +96,33 @@ class PropertyReadbackVmTest {
    * Properties read back nowhere, and why; their refusal rows in {@link SystemdRefusalsTest} are
    * what the VM proves of them.
    */
-  private static final Map<String, String> NOT_READ_BACK = Map.of(
-      "RootDirectory", "no harmless value: / fails in the service's mount namespace (MS_MOVE of /)",
-      "RootImage", "needs a disk image",
-      "ExecStartEx", "a second ExecStart needs Type=oneshot; ExecStartPreEx= and the rest show the Ex form",
-      "StandardInputText", "sent as StandardInputData, which appends: read back through that one",
-      "SetCredentialEncrypted", "the start fails unless the VM's own key encrypted the data",
-      "LoadCredentialEncrypted", "the start fails unless the VM's own key encrypted the file");
+  private static final Map<String, String> NOT_READ_BACK = Map.ofEntries(
+      Map.entry("RootDirectory", "no harmless value: / fails in the service's mount namespace (MS_MOVE of /)"),
+      Map.entry("RootImage", "needs a disk image"),
+      Map.entry("RootVerity", "belongs to RootImage=, which needs a disk image"),
+      Map.entry("ExtensionDirectories", "needs a system extension directory (extension-release file)"),
+      Map.entry("ExecStartEx", "a second ExecStart needs Type=oneshot; ExecStartPreEx= and the rest show the Ex form"),
+      Map.entry("StandardInputText", "sent as StandardInputData, which appends: read back through that one"),
+      Map.entry("SetCredentialEncrypted", "the start fails unless the VM's own key encrypted the data"),
+      Map.entry("LoadCredentialEncrypted", "the start fails unless the VM's own key encrypted the file"),
+      Map.entry("ReadWriteDirectories", "old name: the manager adds to ReadWritePaths, read back there"),
+      Map.entry("ReadOnlyDirectories", "old name: the manager adds to ReadOnlyPaths, read back there"),
+      Map.entry("InaccessibleDirectories", "old name: the manager adds to InaccessiblePaths, read back there"),
+      Map.entry("NetworkNamespacePath", "joining a namespace conflicts with PrivateNetwork= of the readback service"),
+      Map.entry("IPCNamespacePath", "joining a namespace conflicts with PrivateIPC= of the readback service"),
+      Map.entry("LogNamespace", "starts systemd-journald@NAME, which the user manager cannot"),
+      Map.entry("IPIngressFilterPath", "needs a BPF program pinned in bpffs"),
+      Map.entry("IPEgressFilterPath", "needs a BPF program pinned in bpffs"),
+      Map.entry("SELinuxContext", "sent as s, read back as (bs); and the test VMs run no SELinux"));
 
   /** NAME=VALUE for services only. */
   private static final List<String> SERVICE_ONLY = List.of(
       "Type=exec", "RemainAfterExit=yes", "GuessMainPID=no", "PIDFile=/run/confine-readback.pid",
       "BusName=org.example.ConfineReadback", "FileDescriptorStoreMax=5",
       "FileDescriptorStorePreserve=yes", "IgnoreSIGPIPE=no", "MountFlags=private",
-      "SystemCallArchitectures=native",
+      "SystemCallArchitectures=native", "PermissionsStartOnly=yes", "RootDirectoryStartOnly=yes",
+      "USBFunctionDescriptors=/confine-no-such-file", "USBFunctionStrings=/confine-no-such-file",
+      "ExecSearchPath=/usr/bin /bin",
       "Nice=5", "Personality=x86-64", "WorkingDirectory=/",
       "Environment=A=1 B=2", "LogExtraFields=CONFINE_READBACK=1", "NUMAPolicy=preferred",
       "NUMAMask=0",
@@ -143,6 +158,13 @@ class PropertyReadbackVmTest {
       "ProtectKernelLogs=yes", "ProtectControlGroups=yes", "ProtectClock=yes",
       "ProtectHostname=yes", "RestrictSUIDSGID=yes", "RestrictRealtime=yes",
       "LockPersonality=yes", "MemoryDenyWriteExecute=yes", "ReadOnlyPaths=/etc",
+      // The Ex forms set what PrivateTmp=, PrivateUsers= and ProtectControlGroups= set above,
+      // in the words the manager reads back (yes is connected and self there).
+      "PrivateTmpEx=connected", "PrivateUsersEx=self", "ProtectControlGroupsEx=yes",
+      // MemoryKSM=yes needs PR_SET_MEMORY_MERGE (Linux 6.4); RootEphemeral=yes a root directory.
+      "MemoryKSM=no", "RootEphemeral=no", "BindLogSockets=yes", "SetLoginEnvironment=no",
+      "SecureBits=keep-caps", "AppArmorProfile=-confine-no-such-profile",
+      "SmackProcessLabel=-confine",
       "ReadWritePaths=/tmp", "InaccessiblePaths=-/confine-no-such-dir",
       // PrivatePIDs=yes fails as root here: no user namespace for PrivateUsers= inside the PID one.
       "PrivatePIDs=no",

@@ -183,6 +183,50 @@ class SystemdRefusalsTest {
       RestrictAddressFamilies | "" | RestrictAddressFamilies (bas) [true, []]
       RestrictAddressFamilies | none | refused: address family names
       RestrictAddressFamilies | af_unix | RestrictAddressFamilies (bas) [true, [af_unix]]
+      # DisableControllers (bus_append_cgroup_property: words as they are); the manager wants
+      # controller names (cgroup_controller_from_string). Empty resets.
+      DisableControllers | cpu io | DisableControllers as [cpu, io]
+      DisableControllers | "" | DisableControllers as []
+      DisableControllers | cpu nope | refused: cgroup controller names
+      DisableControllers | CPU | refused: cgroup controller names
+      # ExecSearchPath (bus_append_execute_property: words); the manager wants absolute,
+      # normalized paths without ':'.
+      ExecSearchPath | /usr/bin /bin | ExecSearchPath as [/usr/bin, /bin]
+      ExecSearchPath | bin | refused: absolute, normalized paths
+      ExecSearchPath | /usr/bin:/bin | refused: absolute, normalized paths
+      ExecSearchPath | /usr/../bin | refused: absolute, normalized paths
+      # PrivateTmpEx, PrivateUsersEx, ProtectControlGroupsEx (257, strings): a boolean or a mode.
+      PrivateTmpEx | disconnected | PrivateTmpEx s disconnected
+      PrivateTmpEx | on | PrivateTmpEx s yes
+      PrivateTmpEx | maybe | refused: yes, no
+      PrivateUsersEx | identity | PrivateUsersEx s identity
+      PrivateUsersEx | full | refused: yes, no
+      ProtectControlGroupsEx | strict | ProtectControlGroupsEx s strict
+      ProtectControlGroupsEx | read-only | refused: yes, no
+      # AppArmorProfile, SmackProcessLabel (bus_append_execute_property): - first to go on when
+      # it cannot be applied, sent as (bs).
+      AppArmorProfile | -confine | AppArmorProfile (bs) [true, confine]
+      AppArmorProfile | confine | AppArmorProfile (bs) [false, confine]
+      SmackProcessLabel | -_ | SmackProcessLabel (bs) [true, _]
+      # SecureBits (secure_bits_from_string): words ORed by bit.
+      SecureBits | keep-caps noroot | SecureBits i 17
+      SecureBits | "" | SecureBits i 0
+      # LogNamespace (bus_append_string); the manager wants log_namespace_name_valid. (A good
+      # name makes the unit need systemd-journald@NAME.socket, which a user manager lacks.)
+      LogNamespace | a/b | refused: a namespace name
+      LogNamespace | a*b | refused: a namespace name
+      # NetworkNamespacePath, IPCNamespacePath, RootVerity, USBFunction* (bus_set_transient_path):
+      # absolute paths; empty resets.
+      NetworkNamespacePath | /proc/1/ns/net | NetworkNamespacePath s /proc/1/ns/net
+      NetworkNamespacePath | proc/1/ns/net | refused: a normalized absolute path, or empty
+      IPCNamespacePath | /proc/1/ns/ipc | IPCNamespacePath s /proc/1/ns/ipc
+      USBFunctionStrings | strings | refused: a normalized absolute path, or empty
+      # IPIngressFilterPath, IPEgressFilterPath (dbus-cgroup.c): normalized absolute paths.
+      IPIngressFilterPath | /sys/fs/bpf/confine | IPIngressFilterPath as [/sys/fs/bpf/confine]
+      IPEgressFilterPath | /sys/fs/bpf/../confine | refused: absolute, normalized paths
+      # DefaultMemoryMin/Low: as MemoryMin/Low; empty is no protection (CGROUP_LIMIT_MIN).
+      DefaultMemoryMin | "" | DefaultMemoryMin t 0
+      DefaultMemoryLow | 10% | DefaultMemoryLowScale u 429496730
       # Conditions and asserts: bus_append_unit_property takes | (trigger) then ! (negate) and
       # skips nothing; bus_set_transient_conditions wants a parameter, absolute where the type
       # takes a path, and checks nothing else until the start. Empty clears the whole list.
