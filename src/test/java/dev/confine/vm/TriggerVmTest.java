@@ -126,6 +126,7 @@ class TriggerVmTest {
       assertEquals(List.of("666", "644"), modes, socket::toString);
     } finally {
       Guest.systemctl("stop", unit + ".socket", unit + ".service");
+      Guest.run(Map.of(), "", List.of("rm", "-rf", dir.toString()));
     }
   }
 
