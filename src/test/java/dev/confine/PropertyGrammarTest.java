@@ -182,6 +182,7 @@ class PropertyGrammarTest {
       SetCredential         | id:hi            | SetCredential        | a(say)  | [[id, 0x6869]]
       LoadCredential        | id:/etc/x        | LoadCredential       | a(ss)   | [[id, /etc/x]]
       LoadCredential        | id               | LoadCredential       | a(ss)   | [[id, id]]
+      IPIngressFilterPath   | /sys/fs/bpf/x    | IPIngressFilterPath  | as      | [/sys/fs/bpf/x]
       LoadCredentialEncrypted | id:/etc/x      | LoadCredentialEncrypted | a(ss) | [[id, /etc/x]]
       SetCredentialEncrypted | id:aGk=         | SetCredentialEncrypted | a(say) | [[id, 0x6869]]
       StandardInputText     | hi               | StandardInputData    | ay      | 0x68690a

@@ -47,7 +47,8 @@ class SystemdRefusalsVmTest {
    * rows must leave {@code true} able to run (no MemoryMax of a few bytes).
    */
   private static String systemdRunRefusal(Row row, UnitType type) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("systemd-run", "--quiet"));
+    // --collect: a row whose start fails must not leave a failed unit behind.
+    List<String> command = new ArrayList<>(List.of("systemd-run", "--quiet", "--collect"));
     if (!ROOT) {
       command.add("--user");
     }

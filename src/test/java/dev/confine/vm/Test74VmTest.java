@@ -52,7 +52,7 @@ class Test74VmTest {
             local ours=0 theirs=0
             "$@" || ours=$?
             shift 2
-            systemd-run --pipe "$@" || theirs=$?
+            systemd-run --pipe --collect "$@" || theirs=$?
             [[ $ours == "$theirs" ]]
         }
         """;
@@ -207,7 +207,7 @@ class Test74VmTest {
         if (( SYSTEMD >= 256 )); then
             [[ "$KVER" == "$UNIT_KVER" ]]
         else
-            [[ "$UNIT_KVER" == "$(systemd-run -q --wait --pipe -p ProtectProc=invisible cat /proc/version)" ]]
+            [[ "$UNIT_KVER" == "$(systemd-run -q --wait --pipe --collect -p ProtectProc=invisible cat /proc/version)" ]]
         fi
         """);
   }
