@@ -217,7 +217,10 @@ final class PropertyTable {
           emergencyAction("JobTimeoutAction",
               "when a job of the unit times out (transient units get no JobTimeoutSec)"),
           new Property("JobTimeoutRebootArgument", "JobTimeoutRebootArgument s", BOTH, true, 237,
-              null, "argument of the reboot system call for JobTimeoutAction", string())),
+              null, "argument of the reboot system call for JobTimeoutAction", string()),
+          new Property("JobRunningTimeoutSec", "JobRunningTimeoutUSec t", BOTH, true, 237, null,
+              "time a job of the unit may run before it is cancelled (infinity: no limit)",
+              timespan("JobRunningTimeoutUSec"))),
       group("dependencies",
           dependency("After", 1, "units this one starts after, when both start"),
           dependency("Before", 1, "units this one starts before, when both start"),
@@ -900,13 +903,13 @@ final class PropertyTable {
 
   /**
    * Unit-file settings that transient units cannot take, by their section: bus-unit-util.c has
-   * no case for them, or (JobTimeoutSec, JobRunningTimeoutSec, SmackLabelIPIn on 257) the manager
-   * no transient setter.
+   * no case for them, or (JobTimeoutSec, SmackLabelIPIn on 257) the manager no transient setter
+   * (measured: "Cannot set property JobTimeoutUSec"; JobRunningTimeoutSec it takes).
    */
   private static final Map<String, String> UNIT_FILE_ONLY = Map.of(
       "WantedBy", "[Install]", "RequiredBy", "[Install]", "UpheldBy", "[Install]",
       "Alias", "[Install]", "Also", "[Install]", "DefaultInstance", "[Install]",
-      "Sockets", "[Service]", "JobTimeoutSec", "[Unit]", "JobRunningTimeoutSec", "[Unit]",
+      "Sockets", "[Service]", "JobTimeoutSec", "[Unit]",
       "SmackLabelIPIn", "[Socket]");
 
   /**

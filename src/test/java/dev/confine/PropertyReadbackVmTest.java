@@ -41,7 +41,7 @@ class PropertyReadbackVmTest {
       "FailureAction=none", "SuccessAction=none", "StartLimitAction=none",
       "AllowIsolate=yes", "IgnoreOnIsolate=yes", "SurviveFinalKillSignal=yes",
       "OnFailureJobMode=fail", "OnSuccessJobMode=fail", "FailureActionExitStatus=3",
-      "SuccessActionExitStatus=4", "RebootArgument=confine", "RequiresMountsFor=/tmp",
+      "SuccessActionExitStatus=4", "RebootArgument=confine", "JobRunningTimeoutSec=5min", "RequiresMountsFor=/tmp",
       "WantsMountsFor=/var/tmp", "JobTimeoutAction=none", "JobTimeoutRebootArgument=confine",
       "After=confine-after.service", "Before=confine-before.service",
       "Wants=confine-wants.service", "Requires=sockets.target", "Requisite=sockets.target",

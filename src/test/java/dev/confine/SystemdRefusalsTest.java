@@ -242,6 +242,8 @@ class SystemdRefusalsTest {
       AssertPathIsDirectory | / | Asserts a(sbbs) [[AssertPathIsDirectory, false, false, /]]
       AssertCredential | |!confine-no-such-credential | Asserts a(sbbs) [[AssertCredential, true, true, confine-no-such-credential]]
       AssertPathExists | "" | Asserts a(sbbs) []
+      # JobRunningTimeoutSec: the manager takes it (JobTimeoutSec it refuses: unit-file only).
+      JobRunningTimeoutSec | 5min | JobRunningTimeoutUSec t 300000000
       # RootDirectory and RootImage (bus_set_transient_path): absolute; the manager answers a
       # path with .. "Access denied".
       RootDirectory | /srv | RootDirectory s /srv
