@@ -189,6 +189,9 @@ final class PropertyTable {
           new Property("CollectMode", "CollectMode s", ANY, false, 236, null,
               "inactive | inactive-or-failed: when the stopped unit is unloaded",
               words("inactive", "inactive-or-failed")),
+          new Property("Markers", "Markers as", ANY, false, 248, null,
+              "needs-reload, needs-restart: marks for systemctl reload-or-restart --marked;"
+                  + " +MARK and -MARK add and remove", PropertyTable::markers),
           new Property("SourcePath", "SourcePath s", BOTH, true, 1, null,
               "the configuration file the unit was made from, for systemctl status",
               PropertyTable::absolutePath),
@@ -255,6 +258,8 @@ final class PropertyTable {
           memory("MemoryZSwapMax", 253, "limit on compressed swap (zswap) in memory"),
           memory("DefaultMemoryMin", 243, "MemoryMin of the unit's children"),
           memory("DefaultMemoryLow", 243, "MemoryLow of the unit's children"),
+          memory("MemoryLimit", 208,
+              "cgroup v1 name: systemd applies it as memory.max when MemoryMax is unset"),
           startupMemory("StartupMemoryMax", "MemoryMax"),
           startupMemory("StartupMemoryHigh", "MemoryHigh"),
           startupMemory("StartupMemoryLow", "MemoryLow"),
@@ -281,6 +286,8 @@ final class PropertyTable {
               PropertyTable::weight),
           new Property("StartupCPUWeight", "StartupCPUWeight t", BOTH, false, 231, "cpu",
               "CPUWeight while the system boots or shuts down", PropertyTable::weight),
+          cpuShares("CPUShares", "cgroup v1 CPU share"),
+          cpuShares("StartupCPUShares", "CPUShares while the system boots or shuts down:"),
           new Property("CPUAccounting", "CPUAccounting b", BOTH, false, 208, null,
               "account CPU time (always on with cgroup v2)", bool()),
           cpuSet("AllowedCPUs", 244, "CPUs the processes may run on, e.g. 0-3,6"),
@@ -296,12 +303,12 @@ final class PropertyTable {
               "account the number of tasks", bool())),
       group("io",
           new Property("IOWeight", "IOWeight t", BOTH, false, 230, "io",
-              "relative IO share 1-10000 (default 100)", ioWeight()),
+              "relative IO share 1-10000 (default 100)", weightIn(1, 10_000)),
           new Property("StartupIOWeight", "StartupIOWeight t", BOTH, false, 230, "io",
-              "IOWeight while the system boots or shuts down", ioWeight()),
+              "IOWeight while the system boots or shuts down", weightIn(1, 10_000)),
           ioDevice("IODeviceWeight", "IODeviceWeight", 230,
               "IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 200", "a weight from 1 to 10000",
-              amount -> Values.parseUnsigned(amount).stream().filter(w -> w >= 1 && w <= 10_000).findFirst()),
+              amount -> inRange(amount, 1, 10_000)),
           ioDevice("IOReadBandwidthMax", "IOReadBandwidthMax", 230,
               "read limit on one device: DEVICE BYTES/s (base 1000: 10M = 10000000)",
               IO_LIMIT, PropertyTable::ioLimit),
@@ -315,7 +322,24 @@ final class PropertyTable {
               "IO latency target on one device: DEVICE TIME, e.g. /dev/vda 25ms",
               "a time span such as 25ms", Values::parseTimespan),
           new Property("IOAccounting", "IOAccounting b", BOTH, false, 230, "io",
-              "account block IO", bool())),
+              "account block IO", bool()),
+          // cgroup v1 names, which both managers still take and apply through the io controller.
+          new Property("BlockIOAccounting", "BlockIOAccounting b", BOTH, false, 208, "io",
+              "cgroup v1 name of IOAccounting", bool()),
+          new Property("BlockIOWeight", "BlockIOWeight t", BOTH, false, 208, "io",
+              "cgroup v1 IO share 10-1000 (default 500); applied as IOWeight = N/5 when no IO…="
+                  + " setting is given", weightIn(10, 1000)),
+          new Property("StartupBlockIOWeight", "StartupBlockIOWeight t", BOTH, false, 208, "io",
+              "BlockIOWeight while the system boots or shuts down", weightIn(10, 1000)),
+          ioDevice("BlockIODeviceWeight", "BlockIODeviceWeight", 208,
+              "cgroup v1 IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 500",
+              "a weight from 10 to 1000", amount -> inRange(amount, 10, 1000)),
+          ioDevice("BlockIOReadBandwidth", "BlockIOReadBandwidth", 208,
+              "cgroup v1 name of IOReadBandwidthMax: DEVICE BYTES/s (base 1000)", IO_LIMIT,
+              PropertyTable::ioLimit),
+          ioDevice("BlockIOWriteBandwidth", "BlockIOWriteBandwidth", 208,
+              "cgroup v1 name of IOWriteBandwidthMax: DEVICE BYTES/s (base 1000)", IO_LIMIT,
+              PropertyTable::ioLimit)),
       group("delegation",
           new Property("Delegate", "Delegate b | DelegateControllers as", BOTH, true, 218, null,
               "yes/no, or the controllers to hand over to the unit's processes",
@@ -406,10 +430,10 @@ final class PropertyTable {
               words("none", "main", "exec", "all")),
           new Property("ReloadSignal", "ReloadSignal i", SERVICE, true, 253, null,
               "signal that asks a Type=notify-reload service to reload (default SIGHUP)", signal()),
-          new Property("StartLimitIntervalSec", "StartLimitIntervalUSec t", SERVICE, true, 236,
+          new Property("StartLimitIntervalSec", "StartLimitIntervalUSec t", BOTH, true, 236,
               null, "window of the start rate limit (default 10s); 0 turns the limit off",
               timespan("StartLimitIntervalUSec")),
-          new Property("StartLimitBurst", "StartLimitBurst u", SERVICE, true, 236, null,
+          new Property("StartLimitBurst", "StartLimitBurst u", BOTH, true, 236, null,
               "starts allowed within StartLimitIntervalSec before the unit fails (default 5)",
               unsignedInt()),
           exitStatuses("SuccessExitStatus", "exit statuses and signals that count as success"),
@@ -1018,9 +1042,10 @@ final class PropertyTable {
     if (value.isEmpty() && (property.endsWith("MemoryLow") || property.endsWith("MemoryMin"))) {
       return List.of(new Assignment(property, "t", 0L));
     }
-    // dbus-cgroup.c's bus_cgroup_set_memory refuses a zero MemoryMax or MemoryHigh (and their
+    // dbus-cgroup.c's bus_cgroup_set_memory refuses a zero MemoryMax, MemoryHigh or MemoryLimit (and their
     // percentages), which would leave no memory at all; swap and protections may be zero.
-    boolean atLeastOne = property.endsWith("MemoryMax") || property.endsWith("MemoryHigh");
+    boolean atLeastOne = property.endsWith("MemoryMax") || property.endsWith("MemoryHigh")
+        || property.equals("MemoryLimit");
     return scalableLimit(property, value, atLeastOne ? 1 : 0, v -> Values.bytes(property, v));
   }
 
@@ -1187,10 +1212,36 @@ final class PropertyTable {
     return List.of(new Assignment(property, "t", weight));
   }
 
-  /** IO weights: 1-10000, or empty for the default; no idle. */
-  private static Parser ioWeight() {
+  /** Weights without idle (cg_weight_parse and its v1 twins): min-max, or empty for the default. */
+  private static Parser weightIn(long min, long max) {
     return (property, value) -> List.of(new Assignment(property, "t",
-        value.isBlank() ? Values.INFINITY : Values.number(property, value.trim(), 1, 10_000)));
+        value.isBlank() ? Values.INFINITY : Values.number(property, value.trim(), min, max)));
+  }
+
+  /** CPUShares and StartupCPUShares (cg_cpu_shares_parse), which systemd turns into weights. */
+  private static Property cpuShares(String name, String what) {
+    return new Property(name, name + " t", BOTH, false, 208, "cpu", what
+        + " 2-262144 (default 1024); applied as cpu.weight = N×100/1024 when CPUWeight is unset",
+        weightIn(2, 262_144));
+  }
+
+  private static OptionalLong inRange(String amount, long min, long max) {
+    return Values.parseUnsigned(amount).stream().filter(n -> n >= min && n <= max).findFirst();
+  }
+
+  /**
+   * Markers (bus_unit_set_live_property): needs-reload and needs-restart, either all plain (they
+   * replace the marks) or all with + or - (they add and remove).
+   */
+  private static List<Assignment> markers(String property, String value) {
+    List<String> words = checkedWords(property, value,
+        word -> Set.of("needs-reload", "needs-restart").contains(word.replaceFirst("^[+-]", "")),
+        "needs-reload or needs-restart, each optionally with + or -");
+    long signed = words.stream().filter(word -> word.matches("[+-].*")).count();
+    if (signed != 0 && signed != words.size()) {
+      throw Values.invalid(property, value, "marks all with + or -, or all without");
+    }
+    return List.of(new Assignment(property, "as", words));
   }
 
   private static List<Assignment> cpuQuotaPeriod(String property, String value) {

@@ -383,7 +383,7 @@ class PropertyGrammarTest {
       NoNewPrivileges  | yes
       LimitNOFILE      | 1024
       Restart          | always
-      StartLimitBurst  | 3
+      ReloadSignal     | SIGUSR1
       """)
   void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,

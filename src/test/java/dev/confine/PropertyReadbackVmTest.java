@@ -39,6 +39,7 @@ class PropertyReadbackVmTest {
       // The defaults where anything else would stop the unit, the manager or the test.
       "StopWhenUnneeded=no", "RefuseManualStart=no", "RefuseManualStop=no",
       "FailureAction=none", "SuccessAction=none", "StartLimitAction=none",
+      "StartLimitIntervalSec=30s", "StartLimitBurst=3", "Markers=needs-restart",
       "AllowIsolate=yes", "IgnoreOnIsolate=yes", "SurviveFinalKillSignal=yes",
       "OnFailureJobMode=fail", "OnSuccessJobMode=fail", "FailureActionExitStatus=3",
       "SuccessActionExitStatus=4", "RebootArgument=confine", "JobRunningTimeoutSec=5min", "RequiresMountsFor=/tmp",
@@ -57,6 +58,10 @@ class PropertyReadbackVmTest {
       "MemoryZSwapWriteback=no", "MemoryAccounting=yes", "MemoryPressureWatch=yes",
       "MemoryPressureThresholdSec=100ms",
       "CPUQuota=50%", "CPUQuotaPeriodSec=50ms", "CPUWeight=200", "StartupCPUWeight=50",
+      // cgroup v1 names: both managers store them beside their v2 twins set here.
+      "CPUShares=512", "StartupCPUShares=256", "MemoryLimit=100M", "BlockIOAccounting=yes",
+      "BlockIOWeight=1000", "StartupBlockIOWeight=10", "BlockIODeviceWeight=/dev/vda 700",
+      "BlockIOReadBandwidth=/dev/vda 1M", "BlockIOWriteBandwidth=/dev/vda 2M",
       "CPUAccounting=yes", "AllowedCPUs=0", "StartupAllowedCPUs=0-1", "AllowedMemoryNodes=0",
       "StartupAllowedMemoryNodes=0",
       "TasksMax=42", "TasksAccounting=yes",
@@ -132,7 +137,7 @@ class PropertyReadbackVmTest {
       "UnsetEnvironment=CONFINE_UNSET",
       "UMask=0027", "Restart=on-failure", "RestartSec=2s", "RestartSteps=3",
       "RestartMaxDelaySec=10s", "RestartMode=direct", "ExitType=cgroup", "NotifyAccess=all",
-      "ReloadSignal=SIGUSR1", "StartLimitIntervalSec=30s", "StartLimitBurst=3",
+      "ReloadSignal=SIGUSR1",
       // The same span as TimeoutStopSec, which TimeoutSec sets too.
       "TimeoutStartSec=30s", "TimeoutSec=30s", "TimeoutAbortSec=20s",
       "TimeoutStartFailureMode=abort", "TimeoutStopFailureMode=kill", "WatchdogSec=1h",

@@ -291,6 +291,33 @@ class SystemdRefusalsTest {
       StandardInputText | a\\q | refused: C escapes
       StandardInputText | a\\x00 | refused: but no NUL
       StandardInputText | a\\ | refused: C escapes
+      # cgroup v1 names (bus_append_cgroup_property): cg_cpu_shares_parse 2-262144 and
+      # cg_blkio_weight_parse 10-1000, empty for the default; MemoryLimit as MemoryMax, at least
+      # 1; the BlockIO device settings as their IO twins, the weight checked by the manager.
+      CPUShares | 512 | CPUShares t 512
+      CPUShares | 1 | refused: an integer between 2 and 262144
+      CPUShares | 262145 | refused: an integer between 2 and 262144
+      StartupCPUShares | "" | StartupCPUShares t 18446744073709551615
+      BlockIOWeight | 1000 | BlockIOWeight t 1000
+      BlockIOWeight | 5 | refused: an integer between 10 and 1000
+      StartupBlockIOWeight | 10 | StartupBlockIOWeight t 10
+      BlockIODeviceWeight | /dev/vda 500 | BlockIODeviceWeight a(st) [[/dev/vda, 500]]
+      BlockIODeviceWeight | /dev/vda 5 | refused: a weight from 10 to 1000
+      BlockIOReadBandwidth | /dev/vda 1M | BlockIOReadBandwidth a(st) [[/dev/vda, 1000000]]
+      BlockIOWriteBandwidth | /dev/vda | refused: an absolute device path
+      BlockIOAccounting | yes | BlockIOAccounting b true
+      MemoryLimit | 100M | MemoryLimit t 104857600
+      MemoryLimit | 0 | refused: at least 1
+      MemoryLimit | 10% | MemoryLimitScale u 429496730
+      # Markers (bus_unit_set_live_property): unit_marker_from_string; + and - not mixed with
+      # plain marks ("Bad marker syntax.").
+      Markers | needs-restart | Markers as [needs-restart]
+      Markers | +needs-reload -needs-restart | Markers as [+needs-reload, -needs-restart]
+      Markers | needs-restart +needs-reload | refused: marks all with + or -
+      Markers | needs-nothing | refused: needs-reload or needs-restart
+      # StartLimitBurst and StartLimitIntervalSec: [Unit] settings, scopes take them too.
+      StartLimitBurst | 7 | StartLimitBurst u 7
+      StartLimitIntervalSec | 20s | StartLimitIntervalUSec t 20000000
       """;
 
   static List<Row> rows() {
