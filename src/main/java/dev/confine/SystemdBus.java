@@ -62,6 +62,8 @@ final class SystemdBus implements AutoCloseable {
   private final ExecBridge bridge;
   /** A second connection for calls that pass file descriptors; opened by the first such call. */
   private DBusConnection descriptorConnection;
+  /** The bridge program on a socket behind {@link #descriptorConnection}, for a bridged bus. */
+  private ExecBridge descriptorBridge;
   private final Manager manager;
   private final JobWaiter jobs = new JobWaiter();
   private boolean listeningForJobs;
@@ -111,8 +113,8 @@ final class SystemdBus implements AutoCloseable {
   /** A connection to {@code address}, through {@code bridge} when one serves it. */
   private static DBusConnection connect(Manager manager, String address, ExecBridge bridge,
       boolean passingDescriptors) {
-    String target = bridge != null ? bridge.address()
-        : passingDescriptors ? DescriptorTransport.addressFor(address) : address;
+    String socket = bridge != null ? bridge.address() : address;
+    String target = passingDescriptors ? DescriptorTransport.addressFor(socket) : socket;
     try {
       DBusConnectionBuilder builder = DBusConnectionBuilder.forAddress(target).withShared(false);
       if (bridge != null) {
@@ -152,16 +154,35 @@ final class SystemdBus implements AutoCloseable {
         throw new UnsupportedOperationException("passing file descriptors to systemd needs junixsocket:"
             + " add com.github.hypfvieh:dbus-java-transport-junixsocket to the class path");
       }
-      if (!isLocal()) {
-        throw new UnsupportedOperationException("file descriptors cannot be passed to a manager reached"
-            + " through " + address + ": only a local bus socket carries them");
+      ExecBridge socketBridge = bridge == null ? null : descriptorBridge();
+      try {
+        descriptorConnection = connect(manager, address, socketBridge, true);
+      } catch (RuntimeException e) {
+        if (socketBridge != null) {
+          closeQuietly(socketBridge);
+        }
+        throw e;
       }
-      descriptorConnection = connect(manager, address, null, true);
+      descriptorBridge = socketBridge;
       if (listeningForJobs) {
         listenForJobs(descriptorConnection);
       }
     }
     return descriptorConnection;
+  }
+
+  /** The bridge's program once more, on a socket that carries file descriptors. */
+  private ExecBridge descriptorBridge() {
+    if (!ExecBridge.passesDescriptors(address)) {
+      throw new UnsupportedOperationException("file descriptors cannot be passed to a manager reached"
+          + " through " + address + ": only a bus on this machine (a container's too) takes them");
+    }
+    try {
+      return ExecBridge.startOnSocket(address);
+    } catch (IOException e) {
+      throw new BusUnreachableException(
+          "cannot start the bus bridge " + address + ": " + e.getMessage(), null, e);
+    }
   }
 
   /** The bus address of a manager, resolved as sd-bus does. */
@@ -424,14 +445,18 @@ final class SystemdBus implements AutoCloseable {
   @Override
   public void close() {
     DBusConnection second;
+    ExecBridge secondBridge;
     synchronized (this) {
       second = descriptorConnection;
+      secondBridge = descriptorBridge;
     }
     for (DBusConnection each : second == null ? List.of(connection) : List.of(connection, second)) {
       closeQuietly(each);
     }
-    if (bridge != null) {
-      closeQuietly(bridge);
+    for (ExecBridge each : new ExecBridge[] {bridge, secondBridge}) {
+      if (each != null) {
+        closeQuietly(each);
+      }
     }
   }
 

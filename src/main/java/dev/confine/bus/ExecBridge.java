@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code systemd-run -M … systemd-stdio-bridge}). dbus-java has no transport for that, so the program's two pipes are
  * offered to it as a unix socket in a private directory, which this bridge pumps both ways. The
  * program authenticates nobody on its pipes: connect with SASL ANONYMOUS, as sd-bus does.
+ * {@link #startOnSocket} gives the program the socket itself instead, for file descriptors.
  */
 public final class ExecBridge implements Closeable {
   private static final int BUFFER = 64 * 1024;
@@ -32,6 +33,7 @@ public final class ExecBridge implements Closeable {
   private final List<String> command;
   private final Path directory;
   private final Path socket;
+  /** The socket the pump listens on; null when the program sits on the socket itself. */
   private final ServerSocketChannel server;
 
   private ExecBridge(Process process, List<String> command, Path directory, ServerSocketChannel server) {
@@ -124,6 +126,56 @@ public final class ExecBridge implements Closeable {
   }
 
   /**
+   * Whether file descriptors can pass through the program of a {@code unixexec:} address when it
+   * sits on a unix socket ({@link #startOnSocket}): systemd-stdio-bridge and systemd-run reach a
+   * bus on this machine (a container's), and pass them on; ssh carries bytes only.
+   */
+  public static boolean passesDescriptors(String address) {
+    String program = Path.of(commandLine(address).get(0)).getFileName().toString();
+    return program.equals("systemd-stdio-bridge") || program.equals("systemd-run");
+  }
+
+  /**
+   * Starts the program of a {@code unixexec:} address with a unix socket as its standard input
+   * and output, so that file descriptors pass: systemd-stdio-bridge negotiates them only on a
+   * socket, and a JVM cannot start a program on one. systemd's own systemd-socket-activate does
+   * (--accept --inetd), under a shell that stops it, and removes the socket, when confine's
+   * end of the shell's input closes: at {@link #close()}, or when confine dies.
+   */
+  public static ExecBridge startOnSocket(String address) throws IOException {
+    List<String> command = commandLine(address);
+    Path directory = Files.createTempDirectory("confine-bus"); // mode 0700: only we may connect
+    Path socket = directory.resolve("bus");
+    List<String> shell = new ArrayList<>(List.of("sh", "-c",
+        "systemd-socket-activate --accept --inetd -l \"$0\" -- \"$@\" </dev/null &"
+            + " cat >/dev/null; kill $!; rm -f \"$0\"; rmdir \"${0%/*}\" 2>/dev/null",
+        socket.toString()));
+    shell.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(shell)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().put("SYSTEMD_LOG_LEVEL", "warning"); // no "Listening on …" lines
+    Process process = builder.start();
+    ExecBridge bridge = new ExecBridge(process, command, directory, null);
+    try {
+      for (int waited = 0; !Files.exists(socket); waited += 10) {
+        if (!process.isAlive() || waited >= 10_000) {
+          throw new IOException("systemd-socket-activate did not listen on " + socket
+              + " for " + String.join(" ", command));
+        }
+        Thread.sleep(10);
+      }
+    } catch (IOException | InterruptedException e) {
+      bridge.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting " + String.join(" ", command), e);
+      }
+      throw (IOException) e;
+    }
+    return bridge;
+  }
+
+  /**
    * Why the bus behind this bridge is gone, for a message: the program and how it ended, once it
    * has (within a second, as a failed ssh soon does).
    */
@@ -202,11 +254,14 @@ public final class ExecBridge implements Closeable {
 
   /**
    * Ends the program, as a bus connection ends: its input closes, and a program still there a
-   * second later is terminated. Removes the socket.
+   * second later is terminated. Removes the socket (on a socket, the shell of
+   * {@link #startOnSocket} does).
    */
   @Override
   public void close() throws IOException {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
     process.getOutputStream().close();
     try {
       if (!process.waitFor(1, TimeUnit.SECONDS)) {

@@ -106,6 +106,12 @@ final class RemoteBus {
     return address.toString();
   }
 
+  /** Whether {@code -M [USER@]NAME} names this machine: {@code .host}, or nothing after {@code @}. */
+  static boolean isThisMachine(String machine) {
+    String name = machine.substring(machine.indexOf('@') + 1);
+    return name.equals(".host") || name.isEmpty();
+  }
+
   private static int append(StringBuilder address, int argument, String value) {
     address.append(",argv").append(argument).append('=').append(escape(value));
     return argument + 1;

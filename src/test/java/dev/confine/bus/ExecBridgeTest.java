@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,6 +67,33 @@ class ExecBridgeTest {
       }
     }
     assertArrayEquals(message, echoed.toByteArray());
+    assertFalse(Files.exists(socket.getParent()), "the bridge's directory is removed");
+  }
+
+  /**
+   * On a socket, the program itself reads and writes the connection (systemd-socket-activate
+   * hands it over); closing the bridge stops the listener and removes its directory.
+   */
+  @Test
+  void startsTheProgramOnTheSocketItself() throws Exception {
+    Path socket;
+    String echoed;
+    try (ExecBridge bridge = ExecBridge.startOnSocket("unixexec:path=sh,argv1=-c,argv2="
+        + "ls%20-l%20/proc/self/fd/0%20%7C%20grep%20-c%20socket;%20cat")) {
+      socket = Path.of(bridge.address().substring("unix:path=".length()));
+      try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        channel.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.UTF_8)));
+        channel.shutdownOutput();
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(1024);
+        while (channel.read(buffer) >= 0) {
+          in.write(buffer.array(), 0, buffer.position());
+          buffer.clear();
+        }
+        echoed = in.toString(StandardCharsets.UTF_8);
+      }
+    }
+    assertEquals("1\nping\n", echoed, "stdin is the socket, and the bytes come back");
     assertFalse(Files.exists(socket.getParent()), "the bridge's directory is removed");
   }
 }

@@ -80,6 +80,22 @@ class RunPtyVmTest {
     assertEquals(0, result.status(), result::toString);
   }
 
+  /** TEST-74's {@code systemd-run --wait --machine=.host --pty true}: the terminal through the bridge. */
+  @Test
+  void machineDotHostRunsOnATerminal() throws Exception {
+    if (!Guest.ROOT) {
+      return;
+    }
+    Result result = onTerminal("confine run --wait -q --machine=.host --pty -- sh -c '"
+        + "[ -t 0 ] && [ -t 1 ] && echo on-a-tty; exit 6'; echo status=$?", Map.of());
+    if (refusedForItsJava(result)) {
+      return;
+    }
+    String out = result.out().replace("\r", "");
+    assertTrue(out.contains("on-a-tty"), result::toString);
+    assertTrue(out.contains("status=6"), result::toString);
+  }
+
   @Test
   void shellStartsTheUsersShellAndPassesItsStatus() throws Exception {
     Result withCommand = confineInProcess("run", "--shell", "--", "true");

@@ -130,6 +130,30 @@ class RunRemoteVmTest {
   }
 
   /**
+   * -M with --pipe: the caller's stdin, stdout and stderr reach the service through a second
+   * bridge that sits on a socket (pipes carry no descriptors), for the system manager and for a
+   * user's; nothing of either bridge is left behind.
+   */
+  @Test
+  void machineWithPipePassesTheCallersStreams() throws Exception {
+    if (!ROOT) {
+      return;
+    }
+    Result system = Guest.run(Map.of(), "through the bridge\n", List.of(Guest.CONFINE.toString(), "run",
+        "-M", ".host", "--pipe", "-q", "--", "sh", "-c", "cat; echo to-stderr >&2; exit 4"));
+    assertEquals(4, system.status(), system::toString);
+    assertEquals("through the bridge\n", system.out(), system::toString);
+    assertTrue(system.err().contains("to-stderr"), system::toString);
+    Result user = Guest.run(Map.of(), "", List.of(Guest.CONFINE.toString(), "run", "-M", "tester@",
+        "--user", "--pipe", "-q", "--", "sh", "-c", "id -un; echo $PWD"));
+    assertEquals(0, user.status(), user::toString);
+    assertEquals("tester\n/home/tester\n", user.out(), user::toString);
+    Result leftovers = Guest.run(Map.of(), "", List.of("sh", "-c",
+        "ls -d /tmp/confine-bus* 2>/dev/null; pgrep -a systemd-socket-activate; pgrep -a systemd-stdio-bridge; true"));
+    assertEquals("", leftovers.out(), leftovers::toString);
+  }
+
+  /**
    * -M tester@.host --user: tester's own manager, reached through a login session systemd-run
    * opens for tester (root only, as with systemd-run).
    */
@@ -157,8 +181,9 @@ class RunRemoteVmTest {
     assertTrue(user.err().contains("execution in user context is not supported on remote systems"), user::toString);
     Result scope = confineInProcess("run", "-H", "box", "--scope", "--", "true");
     assertEquals(2, scope.status(), scope::toString);
-    Result pipe = confineInProcess("run", "-M", ".host", "--pipe", "--", "true");
-    assertEquals(2, pipe.status(), pipe::toString);
+    Result pty = confineInProcess("run", "-M", "box", "--pty", "--", "true");
+    assertEquals(2, pty.status(), pty::toString);
+    assertTrue(pty.err().contains("--pty with --machine takes .host only"), pty::toString);
     Result bad = confineInProcess("run", "-M", "no_such", "--", "true");
     assertEquals(1, bad.status(), bad::toString);
   }

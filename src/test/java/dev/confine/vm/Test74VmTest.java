@@ -22,12 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code --help} goes without {@code --no-pager}, which systemd-run 257 does not know (258 does);
  *   <li>on 252, two checks of later fixes (a user service's PrivateTmp=, /proc's submounts under
  *       ProtectProc=) must give what systemd-run gives there, not what 256 gives;
- *   <li>{@code -M tester@ --user} goes without {@code --pipe} (confine reaches that manager through
- *       pipes, which cannot carry descriptors): the check's exit status comes back through
- *       {@code --wait} as well.
  * </ul>
  * Cases covered elsewhere: the timer, path and socket units line by line in {@link TriggerVmTest};
- * {@code --shell}, {@code --pty} and {@code --scope --shell} in {@link RunPtyVmTest};
+ * {@code --shell}, {@code --pty}, {@code --machine=.host --pty} and {@code --scope --shell} in
+ * {@link RunPtyVmTest};
  * {@code --json=short|pretty} in {@link RunOptionsVmTest}; {@code -M .host} in
  * {@link RunRemoteVmTest}. Left for the reliability work: the daemon-reexec during
  * {@code --wait} ({@code disconnecttest}). Not systemd-run: the run0 block.
@@ -150,14 +148,14 @@ class Test74VmTest {
   @Test
   void transientServiceOfAUserManager() throws Exception {
     block("""
-        confine run --wait --user --machine=tester@ \\
+        confine run --wait --pipe --user --machine=tester@ \\
                     bash -xec '[[ "$(</proc/self/cgroup)" =~ /user\\.slice/.+/confine-.+\\.service$ ]]'
-        confine run --wait --user --machine=tester@ \\
+        confine run --wait --pipe --user --machine=tester@ \\
                     bash -xec '[[ "$(id -nu)" == tester && "$(id -ng)" == tester ]]'
-        confine run --wait --user --machine=tester@ \\
+        confine run --wait --pipe --user --machine=tester@ \\
                     bash -xec '[[ "$PWD" == /home/tester && -n "$INVOCATION_ID" ]]'
         # 252's user manager fails this check: systemd-run's verdict must then be confine's.
-        same_as_systemd_run confine run --wait --user --machine=tester@ \\
+        same_as_systemd_run confine run --wait --pipe --user --machine=tester@ \\
                     --property=LimitCORE=1M:2M \\
                     --property=LimitCORE=16M:32M \\
                     --property=PrivateTmp=yes \\
