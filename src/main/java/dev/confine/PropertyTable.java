@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 final class PropertyTable {
 
   /**
-   * One D-Bus property assignment, with plain Java values: t=Long, u/i=Integer, b, s, ay=byte[],
+   * One D-Bus property assignment, with plain Java values: t=Long, u/q/i=Integer, b, s, ay=byte[],
    * arrays as List, structs as List of their fields.
    */
   record Assignment(String name, String signature, Object value, Merge merge) {
@@ -365,7 +365,20 @@ final class PropertyTable {
           new Property("IPAccounting", "IPAccounting b", BOTH, false, 235, null,
               "count the unit's IP traffic (bytes and packets)", bool()),
           bpfFilter("IPIngressFilterPath", "incoming"),
-          bpfFilter("IPEgressFilterPath", "outgoing")),
+          bpfFilter("IPEgressFilterPath", "outgoing"),
+          new Property("BPFProgram", "BPFProgram a(ss)", BOTH, true, 249, null,
+              "a BPF program pinned in bpffs, attached to the unit's cgroup: TYPE:PATH, e.g."
+                  + " egress:/sys/fs/bpf/filter; each assignment adds, empty resets",
+              FilterValues::bpfProgram),
+          socketBind("SocketBindAllow", "may"),
+          socketBind("SocketBindDeny", "may not"),
+          new Property("NFTSet", "NFTSet a(iiss)", BOTH, false, 255, null,
+              "nftables sets the manager adds the unit's cgroup, user or group ID to:"
+                  + " SOURCE:FAMILY:TABLE:SET ..., e.g. cgroup:inet:filter:unit; empty resets",
+              FilterValues::nftSet),
+          allowOrDeny("RestrictNetworkInterfaces", BOTH, false, 250,
+              "network interfaces the processes may use", "interface names such as lo or eth0",
+              (allow, name) -> FilterValues.isInterfaceName(name))),
       group("lifecycle",
           new Property("KillMode", "KillMode s", BOTH, false, 1, null,
               "which processes stop signals reach",
@@ -616,7 +629,11 @@ final class PropertyTable {
               PropertyTable::logNamespace),
           new Property("LogExtraFields", "LogExtraFields aay", SERVICE, true, 236, null,
               "a FIELD=VALUE journal field added to every message of the service",
-              PropertyTable::logExtraField)),
+              PropertyTable::logExtraField),
+          new Property("LogFilterPatterns", "LogFilterPatterns a(bs)", SERVICE, true, 253, null,
+              "a PCRE2 pattern: only messages that match one are logged; ~ first: those that"
+                  + " match are dropped; each assignment adds, empty resets",
+              FilterValues::logFilterPattern)),
       group("scheduling",
           new Property("CPUSchedulingPolicy", "CPUSchedulingPolicy i", SERVICE, true, 1, null,
               "other | batch | idle | fifo | rr: the CPU scheduling policy",
@@ -644,7 +661,12 @@ final class PropertyTable {
                   : new Assignment(property, "ay", Values.cpuSet(property, value)))),
           new Property("OOMScoreAdjust", "OOMScoreAdjust i", SERVICE, true, 1, null,
               "-1000 (never) to 1000 (first): how eagerly the OOM killer picks the processes",
-              signedInRange(-1000, 1000))),
+              signedInRange(-1000, 1000)),
+          new Property("TimerSlackNSec", "TimerSlackNSec t", SERVICE, true, 228, null,
+              "how late the processes' timers may fire, to save wake-ups: e.g. 50us, 1ms, or"
+                  + " nanoseconds; infinity for the inherited slack",
+              (property, value) ->
+                  List.of(new Assignment(property, "t", Values.timespanNsec(property, value))))),
       group("resource limits",
           resourceLimit("LimitNOFILE", RlimitKind.COUNT, "open files"),
           resourceLimit("LimitNPROC", RlimitKind.COUNT, "processes of the user"),
@@ -742,9 +764,16 @@ final class PropertyTable {
               PropertyTable::isSystemCallRule),
           allowOrDeny("SystemCallLog", 247, "system calls that are logged",
               "system call names or @groups", (allow, name) -> true),
+          new Property("SystemCallErrorNumber", "SystemCallErrorNumber i", SERVICE, true, 235,
+              null, "how a system call SystemCallFilter= denies fails: an errno name such as"
+                  + " EPERM, a number 1-4095, or kill (the default)", FilterValues::errnoOrAction),
           allowOrDeny("RestrictAddressFamilies", 235, "socket address families the processes may use",
               "address family names such as AF_UNIX AF_INET; an empty value allows none",
               (allow, family) -> ADDRESS_FAMILIES.contains(family.toUpperCase(Locale.ROOT))),
+          // The manager takes any name: it skips unknown ones, with a warning.
+          allowOrDeny("RestrictFileSystems", 250,
+              "file systems the processes may access (enforced with the BPF LSM only)",
+              "file system names such as ext4 tmpfs, or @groups", (allow, name) -> true),
           paths("ReadOnlyPaths", "paths mounted read-only"),
           paths("ReadWritePaths", "paths kept writable under ProtectSystem=strict"),
           paths("InaccessiblePaths", "paths made inaccessible"),
@@ -2024,11 +2053,16 @@ final class PropertyTable {
 
   /**
    * An allow list of names, or with {@code ~} first a deny list, sent as {@code (bas)}; systemd
-   * merges them as {@link Merge#ALLOWS_OR_DENIES} says.
+   * merges them as {@link Merge#ALLOWS_OR_DENIES} says. An exec setting of services.
    */
   private static Property allowOrDeny(String name, int since, String summary, String expected,
       BiPredicate<Boolean, String> valid) {
-    return new Property(name, name + " (bas)", SERVICE, true, since, null,
+    return allowOrDeny(name, SERVICE, true, since, summary, expected, valid);
+  }
+
+  private static Property allowOrDeny(String name, Set<UnitType> types, boolean creationOnly,
+      int since, String summary, String expected, BiPredicate<Boolean, String> valid) {
+    return new Property(name, name + " (bas)", types, creationOnly, since, null,
         summary + ": " + expected + "; ~ first to deny them instead", (property, value) -> {
           boolean allow = !value.startsWith("~");
           List<String> names = checked(property, value,
@@ -2056,7 +2090,7 @@ final class PropertyTable {
   /** The mount flag for recursive bind mounts. */
   private static final long MS_REC = 0x4000;
 
-  private static boolean isAbsoluteNormalized(String path) {
+  static boolean isAbsoluteNormalized(String path) {
     return path.startsWith("/") && Values.isNormalizedPath(path);
   }
 
@@ -2081,6 +2115,14 @@ final class PropertyTable {
       throw Values.invalid(property, value, "at least 1s, or infinity");
     }
     return List.of(new Assignment("ManagedOOMMemoryPressureDurationUSec", "t", usec));
+  }
+
+  /** The ports whose bind() the unit's processes may, or may not, make; runtime settable. */
+  private static Property socketBind(String name, String may) {
+    return new Property(name, name + " a(iiqq)", BOTH, false, 249, null,
+        "ports the processes " + may + " bind sockets to:"
+            + " [ipv4|ipv6:][tcp|udp:]any|PORT|FIRST-LAST, e.g. ipv6:tcp:1-1023; each assignment"
+            + " adds, empty resets", FilterValues::socketBind);
   }
 
   /** A pinned BPF program that filters the unit's traffic; each assignment adds, empty clears. */

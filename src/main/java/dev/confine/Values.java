@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,6 +67,8 @@ final class Values {
           Map.entry("days", 86_400_000_000L),
           Map.entry("w", 604_800_000_000L), Map.entry("week", 604_800_000_000L),
           Map.entry("weeks", 604_800_000_000L));
+  /** parse_nsec's units: those of parse_sec, a thousand times, and ns; a bare number is ns. */
+  private static final Map<String, Long> TIME_UNITS_NSEC = nanosecondUnits();
   private static final Pattern TIME_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zµ]*)");
   static final List<String> SIGNALS =
       List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
@@ -501,6 +504,31 @@ final class Values {
 
   /** A time span as systemd's parse_time reads it: a bare number counts {@code defaultUnit} µs. */
   static OptionalLong parseTimespan(String value, long defaultUnit) {
+    return parseTimespan(value, defaultUnit, TIME_UNITS_USEC);
+  }
+
+  /**
+   * A time span in nanoseconds as systemd's parse_nsec reads it: {@code 50us}, {@code 1ms},
+   * {@code 500} (nanoseconds), {@code infinity}.
+   */
+  static long timespanNsec(String property, String value) {
+    OptionalLong nsec = parseTimespan(value, 1, TIME_UNITS_NSEC);
+    if (nsec.isEmpty()) {
+      throw invalid(property, value, "a time span such as 50us, 1ms or 500 (nanoseconds), or"
+          + " infinity, below about 584 years");
+    }
+    return nsec.getAsLong();
+  }
+
+  private static Map<String, Long> nanosecondUnits() {
+    Map<String, Long> units = new HashMap<>(Map.of("ns", 1L, "nsec", 1L));
+    TIME_UNITS_USEC.forEach((unit, usec) -> units.put(unit, usec * 1_000));
+    return Map.copyOf(units);
+  }
+
+  /** A time span of the given units; a bare number counts {@code defaultUnit} of them. */
+  private static OptionalLong parseTimespan(String value, long defaultUnit,
+      Map<String, Long> units) {
     String v = value.trim();
     if (v.equals("infinity")) {
       return OptionalLong.of(INFINITY);
@@ -515,7 +543,7 @@ final class Values {
       if (!m.find(end) || m.start() != end || m.end() == end) {
         return OptionalLong.empty();
       }
-      Long unit = m.group(2).isEmpty() ? Long.valueOf(defaultUnit) : TIME_UNITS_USEC.get(m.group(2));
+      Long unit = m.group(2).isEmpty() ? Long.valueOf(defaultUnit) : units.get(m.group(2));
       if (unit == null) {
         return OptionalLong.empty();
       }
@@ -560,7 +588,15 @@ final class Values {
    * character as it is; unbalanced quotes and a trailing backslash are refused.
    */
   static List<String> words(String property, String value) {
-    return extractWords(property, value, false);
+    return extractWords(property, value, Backslash.TAKES_NEXT);
+  }
+
+  /**
+   * Words as extract_first_word splits them with EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE: like
+   * {@link #words}, but a backslash is an ordinary character, kept for a later unescape.
+   */
+  static List<String> wordsKeepingBackslashes(String property, String value) {
+    return extractWords(property, value, Backslash.KEPT);
   }
 
   /**
@@ -570,10 +606,13 @@ final class Values {
    * escapes make must still be UTF-8, which D-Bus strings are.
    */
   static List<String> commandWords(String property, String value) {
-    return extractWords(property, value, true);
+    return extractWords(property, value, Backslash.STARTS_C_ESCAPE);
   }
 
-  private static List<String> extractWords(String property, String value, boolean cunescape) {
+  /** What a backslash in a word does, by extract_first_word's flags. */
+  private enum Backslash { TAKES_NEXT, STARTS_C_ESCAPE, KEPT }
+
+  private static List<String> extractWords(String property, String value, Backslash backslash) {
     List<String> words = new ArrayList<>();
     ByteArrayOutputStream word = null;
     char quote = 0;
@@ -591,11 +630,12 @@ final class Values {
         quote = 0;
       } else if (quote == 0 && (c == '\'' || c == '"')) {
         quote = c;
-      } else if (c == '\\') {
+      } else if (c == '\\' && backslash != Backslash.KEPT) {
         if (i + 1 == value.length()) {
           throw invalid(property, value, "no backslash at the end");
         }
-        i = cunescape ? unescapeOne(value, i + 1, word, false) : append(value, i + 1, word);
+        i = backslash == Backslash.STARTS_C_ESCAPE
+            ? unescapeOne(value, i + 1, word, false) : append(value, i + 1, word);
         if (i < 0) {
           throw invalid(property, value, "C escapes such as \\n, \\s, \\x41, \\101 or \\u00e9 after a"
               + " backslash (none of them NUL), or an escaped quote or backslash");

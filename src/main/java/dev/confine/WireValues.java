@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.freedesktop.dbus.Struct;
+import org.freedesktop.dbus.types.UInt16;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 
 /**
- * Between the property table's plain Java values (t=Long, u=Integer holding unsigned bits, ay=byte[],
- * structs as List) and dbus-java's types, in both directions.
+ * Between the property table's plain Java values (t=Long, u=Integer holding unsigned bits,
+ * q=Integer, ay=byte[], structs as List) and dbus-java's types, in both directions.
  */
 final class WireValues {
   private WireValues() {}
@@ -28,6 +29,8 @@ final class WireValues {
         return new UInt64(new BigInteger(Long.toUnsignedString((Long) value)));
       case 'u':
         return new UInt32(Integer.toUnsignedLong((Integer) value));
+      case 'q':
+        return new UInt16((Integer) value);
       case 'a':
         if (signature.equals("ay")) {
           return value;

@@ -203,6 +203,10 @@ class PropertyGrammarTest {
       NUMAMask              | 0-1              | NUMAMask             | ay      | 0x03
       LogExtraFields        | A_B=x            | LogExtraFields       | aay     | [0x415f423d78]
       Personality           | x86              | Personality          | s       | x86
+      # Accepted by the manager, but the start needs a program pinned at the path.
+      BPFProgram            | egress:/sys/fs/bpf/x | BPFProgram     | a(ss)   | [[egress, /sys/fs/bpf/x]]
+      BPFProgram            | ::ingress::/fs/a:b | BPFProgram       | a(ss)   | [[ingress, /fs/a:b]]
+      BPFProgram            | sock\\_create:/fs/x | BPFProgram      | a(ss)   | [[sock_create, /fs/x]]
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {
@@ -297,6 +301,15 @@ class PropertyGrammarTest {
       LogExtraFields   | _A=1
       LogExtraFields   | noequals
       Personality      | linux
+      # The manager skips, with a warning, a name ifname_valid refuses: systemd-run lets it through.
+      RestrictNetworkInterfaces | all
+      RestrictNetworkInterfaces | 1
+      RestrictNetworkInterfaces | 0x10
+      RestrictNetworkInterfaces | eth0:1
+      RestrictNetworkInterfaces | ~a/b
+      RestrictNetworkInterfaces | ..
+      # 257's systemd-run sends this as any (its port count wraps around); 252's refuses it.
+      SocketBindAllow  | 0-65535
       """)
   void invalidValueIsRejectedNamingPropertyAndValue(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,

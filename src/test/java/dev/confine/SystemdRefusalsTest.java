@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.confine.PropertyTable.Assignment;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -318,6 +319,119 @@ class SystemdRefusalsTest {
       # StartLimitBurst and StartLimitIntervalSec: [Unit] settings, scopes take them too.
       StartLimitBurst | 7 | StartLimitBurst u 7
       StartLimitIntervalSec | 20s | StartLimitIntervalUSec t 20000000
+      # BPFProgram (bus_append_cgroup_property): extract_first_word with ':' and no flags, so
+      # leading and repeated ':' skipped and a backslash taking the next character; the manager
+      # wants bpf_cgroup_attach_type_from_string's names and a normalized absolute path. (An
+      # accepted one needs a program pinned there: PropertyGrammarTest.)
+      BPFProgram | "" | BPFProgram a(ss) []
+      BPFProgram | egres:/sys/fs/bpf/confine | refused: TYPE:PATH with TYPE one of
+      BPFProgram | Egress:/sys/fs/bpf/confine | refused: TYPE:PATH with TYPE one of
+      BPFProgram | egress | refused: TYPE:PATH with TYPE one of
+      BPFProgram | egress: | refused: TYPE:PATH with TYPE one of
+      BPFProgram | egress:sys/fs/bpf/confine | refused: TYPE:PATH with TYPE one of
+      BPFProgram | egress:/sys/fs/bpf/../confine | refused: TYPE:PATH with TYPE one of
+      BPFProgram | :: | refused: TYPE:PATH with TYPE one of
+      BPFProgram | egress\\ | refused: TYPE:PATH with TYPE one of
+      # SocketBindAllow, SocketBindDeny (parse_socket_bind_item): ':'-separated tokens tried as
+      # family, protocol, ports in turn, each at most once; a backslash takes the next character.
+      # Ports as parse_range and safe_atou read them. The manager refuses ranges from port 0 (252's
+      # systemd-run already refuses port 0).
+      SocketBindAllow | 80 | SocketBindAllow a(iiqq) [[0, 0, 1, 80]]
+      SocketBindDeny | ipv6:tcp:1-1023 | SocketBindDeny a(iiqq) [[10, 6, 1023, 1]]
+      SocketBindDeny | any | SocketBindDeny a(iiqq) [[0, 0, 0, 0]]
+      SocketBindAllow | ipv4 | SocketBindAllow a(iiqq) [[2, 0, 0, 0]]
+      SocketBindAllow | ipv4:udp | SocketBindAllow a(iiqq) [[2, 17, 0, 0]]
+      SocketBindAllow | udp:53 | SocketBindAllow a(iiqq) [[0, 17, 1, 53]]
+      SocketBindAllow | 0x50 | SocketBindAllow a(iiqq) [[0, 0, 1, 80]]
+      SocketBindDeny | 1-65535 | SocketBindDeny a(iiqq) [[0, 0, 65535, 1]]
+      SocketBindAllow | ipv\\4:80 | SocketBindAllow a(iiqq) [[2, 0, 1, 80]]
+      SocketBindAllow | "" | SocketBindAllow a(iiqq) []
+      SocketBindAllow | 0 | refused: ports from 1 to 65535
+      SocketBindAllow | 65536 | refused: ports from 1 to 65535
+      SocketBindAllow | 90-80 | refused: ports from 1 to 65535
+      SocketBindAllow | 80- | refused: ports from 1 to 65535
+      SocketBindAllow | tcp:ipv4 | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | 80:tcp | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | ipv4:ipv6 | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | ipv4:tcp:80:81 | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | ipv4: | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | :80 | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | TCP:80 | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | "80 443" | refused: [ipv4|ipv6:][tcp|udp:]
+      # NFTSet (bus_append_nft_set, 255): words with quotes removed and backslashes kept, each
+      # SOURCE:FAMILY:TABLE:SET (runs of ':' count as one) with C escapes; sources cgroup, user,
+      # group; nfproto names; nft_identifier_valid names. The manager goes on when a set is
+      # missing (it warns), and a user manager does not touch nftables.
+      NFTSet | cgroup:inet:filter:confine | NFTSet a(iiss) [[3, 1, filter, confine]]
+      NFTSet | "user:ip6:t1:s_1 group:bridge:T/x:a.b" | NFTSet a(iiss) [[4, 10, t1, s_1], [5, 7, T/x, a.b]]
+      NFTSet | ::cgroup::netdev:t:s: | NFTSet a(iiss) [[3, 5, t, s]]
+      NFTSet | "'cgroup:arp:t:s'" | NFTSet a(iiss) [[3, 3, t, s]]
+      NFTSet | cgroup:ip:\\x74:s | NFTSet a(iiss) [[3, 2, t, s]]
+      NFTSet | "" | NFTSet a(iiss) []
+      NFTSet | address:inet:t:s | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | CGROUP:inet:t:s | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:ipv4:t:s | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:inet:t | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:inet:t:s:x | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:inet:1t:s | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:inet:t:s-1 | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:inet:t:abcdefghijklmnopqrstuvwxyzABCDEF | refused: SOURCE:FAMILY:TABLE:SET words
+      NFTSet | cgroup:inet:t:s\\q | refused: C escapes
+      # RestrictNetworkInterfaces (bus_append_execute_property, so systemd-run takes it for
+      # services only; the manager takes it for scopes too): words, ~ first for a deny list. The
+      # manager skips a name that ifname_valid refuses, with a warning (confine refuses it:
+      # PropertyGrammarTest); 252's takes at most 15 bytes, 257's alternative names too.
+      RestrictNetworkInterfaces | lo | RestrictNetworkInterfaces (bas) [true, [lo]]
+      RestrictNetworkInterfaces | ~eth0 wlan0 | RestrictNetworkInterfaces (bas) [false, [eth0, wlan0]]
+      RestrictNetworkInterfaces | enp0s31f6-altname | RestrictNetworkInterfaces (bas) [true, [enp0s31f6-altname]]
+      RestrictNetworkInterfaces | -1 | RestrictNetworkInterfaces (bas) [true, [-1]]
+      RestrictNetworkInterfaces | "" | RestrictNetworkInterfaces (bas) [true, []]
+      RestrictNetworkInterfaces | ~ | RestrictNetworkInterfaces (bas) [false, []]
+      RestrictNetworkInterfaces | "'lo" | refused: balanced quotes
+      # RestrictFileSystems (bus_append_execute_property): words, ~ first for a deny list; the
+      # manager takes any name and skips unknown ones, groups at once, names at the start.
+      RestrictFileSystems | ~xfs @network | RestrictFileSystems (bas) [false, [xfs, @network]]
+      RestrictFileSystems | ~confinefs @confine | RestrictFileSystems (bas) [false, [confinefs, @confine]]
+      RestrictFileSystems | "" | RestrictFileSystems (bas) [true, []]
+      RestrictFileSystems | "'xfs" | refused: balanced quotes
+      # SystemCallErrorNumber (seccomp_parse_errno_or_action): kill, errno_from_name (exact
+      # spelling, aliases too), else safe_atoi; the manager takes 1-4095 and kill only, not the 0
+      # systemd-run lets through. 257 has no log action.
+      SystemCallErrorNumber | EPERM | SystemCallErrorNumber i 1
+      SystemCallErrorNumber | EWOULDBLOCK | SystemCallErrorNumber i 11
+      SystemCallErrorNumber | ENOTSUP | SystemCallErrorNumber i 95
+      SystemCallErrorNumber | 4095 | SystemCallErrorNumber i 4095
+      SystemCallErrorNumber | 0x10 | SystemCallErrorNumber i 16
+      SystemCallErrorNumber | kill | SystemCallErrorNumber i 2147483646
+      SystemCallErrorNumber | 0 | refused: an errno name such as EPERM
+      SystemCallErrorNumber | 4096 | refused: an errno name such as EPERM
+      SystemCallErrorNumber | -1 | refused: an errno name such as EPERM
+      SystemCallErrorNumber | eperm | refused: an errno name such as EPERM
+      SystemCallErrorNumber | EFOO | refused: an errno name such as EPERM
+      SystemCallErrorNumber | log | refused: an errno name such as EPERM
+      SystemCallErrorNumber | "" | refused: an errno name such as EPERM
+      # TimerSlackNSec (bus_append_parse_nsec): parse_nsec, a bare number in nanoseconds;
+      # infinity leaves the inherited slack. No empty value.
+      TimerSlackNSec | 50us | TimerSlackNSec t 50000
+      TimerSlackNSec | "50 us" | TimerSlackNSec t 50000
+      TimerSlackNSec | 500 | TimerSlackNSec t 500
+      TimerSlackNSec | 1.5us | TimerSlackNSec t 1500
+      TimerSlackNSec | 1ms 20ns | TimerSlackNSec t 1000020
+      TimerSlackNSec | 0 | TimerSlackNSec t 0
+      TimerSlackNSec | infinity | TimerSlackNSec t 18446744073709551615
+      TimerSlackNSec | "" | refused: a time span such as 50us
+      TimerSlackNSec | 1x | refused: a time span such as 50us
+      TimerSlackNSec | -1 | refused: a time span such as 50us
+      # LogFilterPatterns (253, bus_append_execute_property): the whole value, ~ first for a deny
+      # pattern. The manager skips an empty pattern, and resets the lists when a call leaves
+      # them empty: confine sends that as no pattern at all. (The manager refuses a pattern
+      # PCRE2 does not compile, which confine does not check.)
+      LogFilterPatterns | foo | LogFilterPatterns a(bs) [[true, foo]]
+      LogFilterPatterns | ~foo | LogFilterPatterns a(bs) [[false, foo]]
+      LogFilterPatterns | "^a.* b$" | LogFilterPatterns a(bs) [[true, ^a.* b$]]
+      LogFilterPatterns | ~~x | LogFilterPatterns a(bs) [[false, ~x]]
+      LogFilterPatterns | "" | LogFilterPatterns a(bs) []
+      LogFilterPatterns | ~ | LogFilterPatterns a(bs) []
       """;
 
   static List<Row> rows() {
@@ -342,9 +456,20 @@ class SystemdRefusalsTest {
         .collect(Collectors.joining("; "));
   }
 
-  /** The unit type a row is tried on: a scope when scopes take the property, else a service. */
+  /**
+   * Properties the manager takes on scopes that systemd-run parses for services only: it reads
+   * them with the exec settings (bus_append_execute_property).
+   */
+  private static final Set<String> SYSTEMD_RUN_PARSES_FOR_SERVICES =
+      Set.of("RestrictNetworkInterfaces");
+
+  /**
+   * The unit type a row is tried on: a scope when scopes take the property and systemd-run
+   * parses it for them, else a service.
+   */
   static UnitType typeFor(Row row) {
     return PropertyTable.require(row.property()).types().contains(UnitType.SCOPE)
+        && !SYSTEMD_RUN_PARSES_FOR_SERVICES.contains(row.property())
         ? UnitType.SCOPE : UnitType.SERVICE;
   }
 
