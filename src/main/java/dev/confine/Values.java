@@ -560,7 +560,15 @@ final class Values {
    * character as it is; unbalanced quotes and a trailing backslash are refused.
    */
   static List<String> words(String property, String value) {
-    return extractWords(property, value, false);
+    return extractWords(property, value, Backslash.TAKES_NEXT);
+  }
+
+  /**
+   * Words as extract_first_word splits them with EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE: like
+   * {@link #words}, but a backslash is kept as it is, for a second split to resolve.
+   */
+  static List<String> wordsKeepingBackslashes(String property, String value) {
+    return extractWords(property, value, Backslash.IS_PLAIN);
   }
 
   /**
@@ -570,10 +578,13 @@ final class Values {
    * escapes make must still be UTF-8, which D-Bus strings are.
    */
   static List<String> commandWords(String property, String value) {
-    return extractWords(property, value, true);
+    return extractWords(property, value, Backslash.STARTS_C_ESCAPE);
   }
 
-  private static List<String> extractWords(String property, String value, boolean cunescape) {
+  /** What a backslash does in a word, by the extract_first_word flags of the caller. */
+  private enum Backslash { TAKES_NEXT, STARTS_C_ESCAPE, IS_PLAIN }
+
+  private static List<String> extractWords(String property, String value, Backslash backslash) {
     List<String> words = new ArrayList<>();
     ByteArrayOutputStream word = null;
     char quote = 0;
@@ -591,11 +602,12 @@ final class Values {
         quote = 0;
       } else if (quote == 0 && (c == '\'' || c == '"')) {
         quote = c;
-      } else if (c == '\\') {
+      } else if (c == '\\' && backslash != Backslash.IS_PLAIN) {
         if (i + 1 == value.length()) {
           throw invalid(property, value, "no backslash at the end");
         }
-        i = cunescape ? unescapeOne(value, i + 1, word, false) : append(value, i + 1, word);
+        i = backslash == Backslash.STARTS_C_ESCAPE
+            ? unescapeOne(value, i + 1, word, false) : append(value, i + 1, word);
         if (i < 0) {
           throw invalid(property, value, "C escapes such as \\n, \\s, \\x41, \\101 or \\u00e9 after a"
               + " backslash (none of them NUL), or an escaped quote or backslash");
@@ -608,6 +620,42 @@ final class Values {
       throw invalid(property, value, "balanced quotes");
     }
     if (word != null) {
+      words.add(utf8(property, value, word));
+    }
+    return words;
+  }
+
+  /**
+   * The words of {@code text} (a part of {@code value}) as extract_first_word splits it at ':'
+   * with EXTRACT_CUNESCAPE|EXTRACT_UNESCAPE_SEPARATORS: a run of colons separates, so no word is
+   * empty; C escapes are resolved, {@code \:} is a colon; quotes are plain characters.
+   */
+  static List<String> colonSeparatedWords(String property, String value, String text) {
+    List<String> words = new ArrayList<>();
+    ByteArrayOutputStream word = new ByteArrayOutputStream();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ':') {
+        if (word.size() > 0) {
+          words.add(utf8(property, value, word));
+          word = new ByteArrayOutputStream();
+        }
+      } else if (c != '\\') {
+        i = append(text, i, word);
+      } else {
+        int end = i + 1 < text.length() ? unescapeOne(text, i + 1, word, false) : -1;
+        if (end < 0 && i + 1 < text.length() && text.charAt(i + 1) == ':') {
+          word.write(':');
+          end = i + 1;
+        }
+        if (end < 0) {
+          throw invalid(property, value, "C escapes such as \\n, \\s or \\x41 after a backslash"
+              + " (none of them NUL), or \\: for a colon");
+        }
+        i = end;
+      }
+    }
+    if (word.size() > 0) {
       words.add(utf8(property, value, word));
     }
     return words;

@@ -92,6 +92,7 @@ class PropertyGrammarTest {
       UMask          | 0027              | UMask              | u   | 23
       UMask          | 77                | UMask              | u   | 63
       NoNewPrivileges | yes              | NoNewPrivileges    | b   | true
+      RootImagePolicy | ""               | RootImagePolicy    | s   | ""
       """)
   void valueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireValue) {
@@ -203,6 +204,14 @@ class PropertyGrammarTest {
       NUMAMask              | 0-1              | NUMAMask             | ay      | 0x03
       LogExtraFields        | A_B=x            | LogExtraFields       | aay     | [0x415f423d78]
       Personality           | x86              | Personality          | s       | x86
+      # Images, whose start fails without an image there (the others: SystemdRefusalsTest).
+      MountImages           | /confine.raw:/mnt | MountImages         | a(ssba(ss)) | [[/confine.raw, /mnt, false, []]]
+      MountImages           | -/a.raw:/mnt:ro  | MountImages          | a(ssba(ss)) | [[/a.raw, /mnt, true, [[root, ro]]]]
+      MountImages           | /a.raw:/mnt:root:ro:usr:noexec:nodev | MountImages | a(ssba(ss)) | [[/a.raw, /mnt, false, [[root, ro], [usr, noexec], [root, nodev]]]]
+      MountImages           | /a\\:b.raw:/mnt | MountImages         | a(ssba(ss)) | [[/a:b.raw, /mnt, false, []]]
+      MountImages           | "'/a b.raw':/mnt /b.raw::/srv:" | MountImages | a(ssba(ss)) | [[/a b.raw, /mnt, false, []], [/b.raw, /srv, false, []]]
+      ExtensionImages       | /a.raw           | ExtensionImages      | a(sba(ss)) | [[/a.raw, false, []]]
+      ExtensionImages       | -/a.raw:root:ro:nodev | ExtensionImages | a(sba(ss)) | [[/a.raw, true, [[root, ro], [root, nodev]]]]
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {
@@ -384,6 +393,8 @@ class PropertyGrammarTest {
       LimitNOFILE      | 1024
       Restart          | always
       StartLimitBurst  | 3
+      MountImages      | /a.raw:/mnt
+      RootImagePolicy  | *
       """)
   void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,

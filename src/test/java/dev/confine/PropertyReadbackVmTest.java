@@ -181,7 +181,15 @@ class PropertyReadbackVmTest {
       "CoredumpFilter=private-anonymous shared-anonymous",
       "SuccessExitStatus=3 SIGUSR1", "RestartPreventExitStatus=TEMPFAIL",
       "RestartForceExitStatus=4 SIGUSR2", "SystemCallFilter=~ptrace", "SystemCallLog=ptrace",
-      "RestrictAddressFamilies=AF_UNIX AF_INET");
+      "RestrictAddressFamilies=AF_UNIX AF_INET",
+      // Unverified, not yet run in the VM. The root image settings are unused without
+      // RootImage=, the policies without images, and a missing image with - first is skipped
+      // (namespace.c); the policies read back simplified, which these values already are.
+      "RootHash=00112233445566778899aabbccddeeff", "RootHashSignature=base64:aGk=",
+      "RootImageOptions=usr:ro,nosuid home:noexec",
+      "RootImagePolicy=root=verity+signed:usr=encrypted",
+      "MountImages=-/confine-no-such.raw:/srv:ro", "MountImagePolicy=*",
+      "ExtensionImages=-/confine-no-such.raw", "ExtensionImagePolicy=~");
 
   /**
    * Commands, each prefix once so that both wire forms show, on a service of their own (and
