@@ -548,6 +548,27 @@ final class PropertyTable {
               absolutePathOrEmpty()),
           new Property("RootVerity", "RootVerity s", SERVICE, true, 246, null,
               "dm-verity data of RootImage=: an absolute path; empty resets", absolutePathOrEmpty()),
+          new Property("RootHash", "RootHash ay | RootHashPath s", SERVICE, true, 246, null,
+              "dm-verity root hash of RootImage=: hex of at least 16 bytes, or the absolute path"
+                  + " of a file holding it", ImageSettings::rootHash),
+          new Property("RootHashSignature", "RootHashSignature ay | RootHashSignaturePath s",
+              SERVICE, true, 246, null, "PKCS#7 signature of RootHash=: base64:DATA, or the"
+                  + " absolute path of a file holding it; base64: alone resets",
+              ImageSettings::rootHashSignature),
+          new Property("RootImageOptions", "RootImageOptions a(ss)", SERVICE, true, 247, null,
+              "mount options of RootImage='s partitions: [PARTITION:]OPTIONS ..., root where no"
+                  + " PARTITION is given; empty resets", ImageSettings::rootImageOptions),
+          imagePolicy("RootImagePolicy", "RootImage="),
+          new Property("MountImages", "MountImages a(ssba(ss))", SERVICE, true, 247, null,
+              "disk images mounted in the service's namespace: [-]IMAGE:PATH[:[PARTITION:]OPTIONS"
+                  + "…] ..., - first to ignore a missing image; empty resets",
+              ImageSettings::mountImages),
+          imagePolicy("MountImagePolicy", "MountImages="),
+          new Property("ExtensionImages", "ExtensionImages a(sba(ss))", SERVICE, true, 248, null,
+              "system extension images overlaid on /usr and /opt: [-]IMAGE[:[PARTITION:]OPTIONS…]"
+                  + " ..., - first to ignore a missing image; empty resets",
+              ImageSettings::extensionImages),
+          imagePolicy("ExtensionImagePolicy", "ExtensionImages="),
           sandbox("RootEphemeral", 254,
               "run on a throw-away copy of RootDirectory= or RootImage= (a btrfs snapshot or copy)"),
           new Property("ExecSearchPath", "ExecSearchPath as", SERVICE, true, 250, null,
@@ -884,6 +905,12 @@ final class PropertyTable {
           socketFlag("ReusePort", "SO_REUSEPORT"),
           socketFlag("RemoveOnStop", "remove the socket files and symlinks when stopped"),
           socketFlag("SELinuxContextFromNet", "take the service's SELinux context from the peer"),
+          new Property("PassFileDescriptorsToExec", "PassFileDescriptorsToExec b", SOCKET, true,
+              257, null, "pass the sockets to ExecStartPre= and the other commands too", bool()),
+          new Property("PollLimitBurst", "PollLimitBurst u", SOCKET, true, 255, null,
+              "wake-ups allowed within PollLimitIntervalSec before the socket pauses", unsignedInt()),
+          new Property("PollLimitIntervalSec", "PollLimitIntervalUSec t", SOCKET, true, 255, null,
+              "window of PollLimitBurst (default 2s)", timespan("PollLimitIntervalUSec")),
           socketNumber("Priority", "i", "SO_PRIORITY of the traffic"),
           socketNumber("IPTTL", "i", "IP_TTL of the packets"),
           socketNumber("Mark", "i", "SO_MARK of the packets"),
@@ -1183,6 +1210,13 @@ final class PropertyTable {
           + " 255 bytes, no leading '_' or '.', not cgroup.* or CONTROLLER.*");
     }
     return List.of(new Assignment(property, "s", value));
+  }
+
+  /** An image policy (systemd 254) for the images of {@code images}. */
+  private static Property imagePolicy(String name, String images) {
+    return new Property(name, name + " s", SERVICE, true, 254, null, "which partitions of "
+        + images + " may be used, and how: rules such as root=verity+signed:usr=verity:=absent,"
+        + " or * (any), - (none used) or ~ (none may exist)", ImageSettings::imagePolicy);
   }
 
   private static Property sandbox(String name, int since, String summary) {

@@ -653,6 +653,42 @@ final class Values {
     return words;
   }
 
+  /**
+   * The words of {@code text} (a part of {@code value}) as extract_first_word splits it at ':'
+   * with EXTRACT_CUNESCAPE|EXTRACT_UNESCAPE_SEPARATORS: a run of colons separates, so no word is
+   * empty; C escapes are resolved, {@code \:} is a colon; quotes are plain characters.
+   */
+  static List<String> colonSeparatedWords(String property, String value, String text) {
+    List<String> words = new ArrayList<>();
+    ByteArrayOutputStream word = new ByteArrayOutputStream();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ':') {
+        if (word.size() > 0) {
+          words.add(utf8(property, value, word));
+          word = new ByteArrayOutputStream();
+        }
+      } else if (c != '\\') {
+        i = append(text, i, word);
+      } else {
+        int end = i + 1 < text.length() ? unescapeOne(text, i + 1, word, false) : -1;
+        if (end < 0 && i + 1 < text.length() && text.charAt(i + 1) == ':') {
+          word.write(':');
+          end = i + 1;
+        }
+        if (end < 0) {
+          throw invalid(property, value, "C escapes such as \\n, \\s or \\x41 after a backslash"
+              + " (none of them NUL), or \\: for a colon");
+        }
+        i = end;
+      }
+    }
+    if (word.size() > 0) {
+      words.add(utf8(property, value, word));
+    }
+    return words;
+  }
+
   /** Appends the character at {@code i} (both halves of a surrogate pair); the index of its last char. */
   private static int append(String text, int i, ByteArrayOutputStream to) {
     int end = i + Character.charCount(text.codePointAt(i));

@@ -137,6 +137,18 @@ class FakeSystemdBusTest {
         fake.lastCall().wire());
   }
 
+  @Test
+  void imagesCrossTheWireAsStructsWithArraysInside() {
+    systemd.start(ServiceSpec.builder(List.of("true"))
+        .property("MountImages", "-/a.raw:/mnt:root:ro")
+        .property("ExtensionImages", "/b.raw").build());
+
+    List<String> images = fake.lastCall().wire().stream()
+        .filter(property -> property.contains("Images ")).toList();
+    assertEquals(List.of("MountImages a(ssba(ss)) [(/a.raw /mnt true [(root ro)])]",
+        "ExtensionImages a(sba(ss)) [(/b.raw false [])]"), images);
+  }
+
   @ParameterizedTest
   @EnumSource(value = JobSignal.class, names = {"BEFORE_REPLY", "AFTER_REPLY"})
   void startCompletesWhicheverArrivesFirstSignalOrReply(JobSignal order) {

@@ -92,6 +92,7 @@ class PropertyGrammarTest {
       UMask          | 0027              | UMask              | u   | 23
       UMask          | 77                | UMask              | u   | 63
       NoNewPrivileges | yes              | NoNewPrivileges    | b   | true
+      RootImagePolicy | ""               | RootImagePolicy    | s   | ""
       """)
   void valueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireValue) {
@@ -207,6 +208,14 @@ class PropertyGrammarTest {
       BPFProgram            | egress:/sys/fs/bpf/x | BPFProgram     | a(ss)   | [[egress, /sys/fs/bpf/x]]
       BPFProgram            | ::ingress::/fs/a:b | BPFProgram       | a(ss)   | [[ingress, /fs/a:b]]
       BPFProgram            | sock\\_create:/fs/x | BPFProgram      | a(ss)   | [[sock_create, /fs/x]]
+      # Images, whose start fails without an image there (the others: SystemdRefusalsTest).
+      MountImages           | /confine.raw:/mnt | MountImages         | a(ssba(ss)) | [[/confine.raw, /mnt, false, []]]
+      MountImages           | -/a.raw:/mnt:ro  | MountImages          | a(ssba(ss)) | [[/a.raw, /mnt, true, [[root, ro]]]]
+      MountImages           | /a.raw:/mnt:root:ro:usr:noexec:nodev | MountImages | a(ssba(ss)) | [[/a.raw, /mnt, false, [[root, ro], [usr, noexec], [root, nodev]]]]
+      MountImages           | /a\\:b.raw:/mnt | MountImages         | a(ssba(ss)) | [[/a:b.raw, /mnt, false, []]]
+      MountImages           | "'/a b.raw':/mnt /b.raw::/srv:" | MountImages | a(ssba(ss)) | [[/a b.raw, /mnt, false, []], [/b.raw, /srv, false, []]]
+      ExtensionImages       | /a.raw           | ExtensionImages      | a(sba(ss)) | [[/a.raw, false, []]]
+      ExtensionImages       | -/a.raw:root:ro:nodev | ExtensionImages | a(sba(ss)) | [[/a.raw, true, [[root, ro], [root, nodev]]]]
       """)
   void compoundValueBecomesWhatSystemdRunSends(
       String property, String value, String wireName, String signature, String wireText) {
@@ -397,6 +406,8 @@ class PropertyGrammarTest {
       LimitNOFILE      | 1024
       Restart          | always
       ReloadSignal     | SIGUSR1
+      MountImages      | /a.raw:/mnt
+      RootImagePolicy  | *
       """)
   void serviceOnlyPropertyIsRefusedForScopes(String property, String value) {
     InvalidPropertyException e = assertThrows(InvalidPropertyException.class,

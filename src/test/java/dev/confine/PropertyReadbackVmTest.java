@@ -196,7 +196,15 @@ class PropertyReadbackVmTest {
       // with: with the BPF LSM on, denying the root's file system would keep sleep from starting.
       // TimerSlackNSec=infinity would read back as the manager's own slack.
       "RestrictFileSystems=~xfs", "SystemCallErrorNumber=EPERM", "TimerSlackNSec=50us",
-      "LogFilterPatterns=~foo");
+      "LogFilterPatterns=~foo",
+      // Unverified, not yet run in the VM. The root image settings are unused without
+      // RootImage=, the policies without images, and a missing image with - first is skipped
+      // (namespace.c); the policies read back simplified, which these values already are.
+      "RootHash=00112233445566778899aabbccddeeff", "RootHashSignature=base64:aGk=",
+      "RootImageOptions=usr:ro,nosuid home:noexec",
+      "RootImagePolicy=root=verity+signed:usr=encrypted",
+      "MountImages=-/confine-no-such.raw:/srv:ro", "MountImagePolicy=*",
+      "ExtensionImages=-/confine-no-such.raw", "ExtensionImagePolicy=~");
 
   /**
    * Commands, each prefix once so that both wire forms show, on a service of their own (and

@@ -251,6 +251,82 @@ class SystemdRefusalsTest {
       RootDirectory | /srv/../srv | refused: a normalized absolute path
       RootDirectory | srv | refused: a normalized absolute path
       RootImage | disk.raw | refused: a normalized absolute path
+      # RootHash (bus_append_execute_property): path_is_absolute sends RootHashPath, anything else
+      # goes through unhexmem (whitespace skipped, even inside a byte) and must give 16 bytes.
+      # Without RootImage= the manager keeps it unused, so the start goes on. The path is only
+      # checked to be absolute (bus_set_transient_path; no mount dependency refuses .. here).
+      RootHash | 00112233445566778899aabbccddeeff | RootHash ay 0x00112233445566778899aabbccddeeff
+      RootHash | "0011 2233 4455 6677 8899 AABB CCDD EEF F" | RootHash ay 0x00112233445566778899aabbccddeeff
+      RootHash | /confine-no-such.roothash | RootHashPath s /confine-no-such.roothash
+      RootHash | /srv/../confine.roothash | RootHashPath s /srv/../confine.roothash
+      RootHash | 00112233445566778899aabbccddee | refused: it is too short
+      RootHash | "" | refused: it is too short
+      RootHash | 00112233445566778899aabbccddeeff0 | refused: it is not hex
+      RootHash | confine.roothash | refused: it is not hex
+      # RootHashSignature (bus_append_execute_property): path_is_absolute sends
+      # RootHashSignaturePath, else base64: and unbase64mem; base64: alone sends no bytes (resets).
+      RootHashSignature | /confine-no-such.p7s | RootHashSignaturePath s /confine-no-such.p7s
+      RootHashSignature | base64:aGk= | RootHashSignature ay 0x6869
+      RootHashSignature | base64: | RootHashSignature ay 0x
+      RootHashSignature | aGk= | refused: or base64: and the signature
+      RootHashSignature | "" | refused: or base64: and the signature
+      RootHashSignature | base64:aGk | refused: base64 data
+      # RootImageOptions (strv_split_colon_pairs): words as EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE
+      # splits them, each cut at runs of ':' into at most two parts, C escapes and \\: resolved;
+      # a lone OPTIONS is root's. bus_read_mount_options: partition_designator_from_string, no
+      # whitespace in the options. Without RootImage= the manager keeps them unused.
+      RootImageOptions | ro | RootImageOptions a(ss) [[root, ro]]
+      RootImageOptions | usr:ro,nosuid home:noexec | RootImageOptions a(ss) [[usr, ro,nosuid], [home, noexec]]
+      RootImageOptions | root:ro\\:x | RootImageOptions a(ss) [[root, ro:x]]
+      RootImageOptions | ::ro: | RootImageOptions a(ss) [[root, ro]]
+      RootImageOptions | "" | RootImageOptions a(ss) []
+      RootImageOptions | root:ro:nodev | refused: has more than two parts
+      RootImageOptions | foo:ro | refused: 'foo' is not a partition
+      RootImageOptions | ROOT:ro | refused: 'ROOT' is not a partition
+      RootImageOptions | "'root:ro nodev'" | refused: mount options without whitespace
+      RootImageOptions | root:\\q | refused: C escapes
+      RootImageOptions | root:ro\\ | refused: C escapes
+      # MountImages (bus_append_execute_property): words as above, each [-]SOURCE:DESTINATION then
+      # PARTITION:OPTIONS pairs, runs of ':' separating; the manager wants absolute, normalized
+      # paths and bus_read_mount_options. (Accepted images: PropertyGrammarTest.)
+      MountImages | "" | MountImages a(ssba(ss)) []
+      MountImages | :: | MountImages a(ssba(ss)) []
+      MountImages | /confine.raw | refused: has no PATH after ':'
+      MountImages | - | refused: has no PATH after ':'
+      MountImages | confine.raw:/mnt | refused: absolute, normalized paths; 'confine.raw'
+      MountImages | /confine.raw:mnt | refused: absolute, normalized paths; 'mnt'
+      MountImages | /srv/../confine.raw:/mnt | refused: absolute, normalized paths
+      MountImages | -/confine.raw:/mnt:foo:ro | refused: 'foo' is not a partition
+      MountImages | "'/confine.raw:/mnt:root:ro nodev'" | refused: mount options without whitespace
+      MountImages | /confine.raw:/mnt:\\q | refused: C escapes
+      MountImages | "/confine\\ x.raw:/mnt" | refused: C escapes
+      MountImages | "/confine.raw:/mnt 'x" | refused: balanced quotes
+      # ExtensionImages (bus_append_execute_property): as MountImages, without a destination.
+      ExtensionImages | "" | ExtensionImages a(sba(ss)) []
+      ExtensionImages | confine.raw | refused: absolute, normalized paths
+      ExtensionImages | - | refused: absolute, normalized paths
+      ExtensionImages | /confine.raw:ro:usr:noexec | refused: 'ro' is not a partition
+      # RootImagePolicy, MountImagePolicy, ExtensionImagePolicy (254; bus_append_string): the
+      # manager's image_policy_from_string: -, *, ~ or PARTITION=FLAGS rules split at every ':',
+      # then at the first '=', FLAGS at every '+', a backslash taking the next character at each
+      # split, names stripped of whitespace; a partition and the default once each. Unused
+      # without images.
+      RootImagePolicy | * | RootImagePolicy s *
+      MountImagePolicy | ~ | MountImagePolicy s ~
+      ExtensionImagePolicy | - | ExtensionImagePolicy s -
+      RootImagePolicy | root=verity+signed:usr=encrypted:=absent | RootImagePolicy s root=verity+signed:usr=encrypted:=absent
+      RootImagePolicy | "root = verity + signed" | RootImagePolicy s root = verity + signed
+      MountImagePolicy | root=-:root-verity=unprotected | MountImagePolicy s root=-:root-verity=unprotected
+      ExtensionImagePolicy | ro\\ot=ver\\ity | ExtensionImagePolicy s ro\\ot=ver\\ity
+      RootImagePolicy | root=bogus | refused: 'bogus' is not a flag
+      RootImagePolicy | root=verity+ | refused: '' is not a flag
+      RootImagePolicy | root-secondary=verity | refused: 'root-secondary' is not a partition
+      MountImagePolicy | root=verity:root=signed | refused: 'root' has two rules
+      MountImagePolicy | =open:=absent | refused: the default (no PARTITION) has two rules
+      ExtensionImagePolicy | root | refused: 'root' has no '='
+      ExtensionImagePolicy | root=verity: | refused: '' has no '='
+      ExtensionImagePolicy | " *" | refused: ' *' has no '='
+      ExtensionImagePolicy | root=verity\\ | refused: a backslash ends a part
       # OpenFile (open_file_parse, open_file_validate): up to three ':'-separated parts with C
       # escapes; the descriptor name defaults to the file name; one of read-only, append, truncate.
       OpenFile | /etc/hostname:host:read-only | OpenFile a(sst) [[/etc/hostname, host, 1]]

@@ -57,7 +57,8 @@ class TriggerVmTest {
           "SmackLabel=x", "SmackLabelIPOut=x", "TCPCongestion=cubic", "BindToDevice=lo",
           "BindIPv6Only=both", "FileDescriptorName=confine", "SocketUser=USER", "SocketGroup=GROUP",
           "Timestamping=us", "Symlinks=DIR/link", "DirectoryMode=0700", "TriggerLimitBurst=10",
-          "TriggerLimitIntervalSec=5s", "ExecStartPre=/usr/bin/true", "ExecStartPost=-/usr/bin/false",
+          "TriggerLimitIntervalSec=5s", "PassFileDescriptorsToExec=yes", "PollLimitBurst=10",
+          "PollLimitIntervalSec=5s", "ExecStartPre=/usr/bin/true", "ExecStartPost=-/usr/bin/false",
           "ExecStopPre=@/usr/bin/true confine-stop", "ExecStopPost=/usr/bin/true", "TimeoutSec=30s"));
 
   /**
