@@ -66,10 +66,17 @@ final class Values {
           Map.entry("d", 86_400_000_000L), Map.entry("day", 86_400_000_000L),
           Map.entry("days", 86_400_000_000L),
           Map.entry("w", 604_800_000_000L), Map.entry("week", 604_800_000_000L),
-          Map.entry("weeks", 604_800_000_000L));
+          Map.entry("weeks", 604_800_000_000L),
+          // USEC_PER_MONTH and USEC_PER_YEAR: a 30.44-day month, a 365.25-day year.
+          Map.entry("M", 2_629_800_000_000L), Map.entry("month", 2_629_800_000_000L),
+          Map.entry("months", 2_629_800_000_000L), Map.entry("y", 31_557_600_000_000L),
+          Map.entry("year", 31_557_600_000_000L), Map.entry("years", 31_557_600_000_000L),
+          Map.entry("\u03bcs", 1L)); // the Greek mu, beside the micro sign above
   /** parse_nsec's units: those of parse_sec, a thousand times, and ns; a bare number is ns. */
   private static final Map<String, Long> TIME_UNITS_NSEC = nanosecondUnits();
-  private static final Pattern TIME_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zµ]*)");
+  /** A number, its fraction digits optional on either side of the point (.5, 5.), and a unit. */
+  private static final Pattern TIME_PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d*)\\s*([a-zA-Z\u00b5\u03bc]*)");
   static final List<String> SIGNALS =
       List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
           "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
@@ -544,10 +551,13 @@ final class Values {
         return OptionalLong.empty();
       }
       Long unit = m.group(2).isEmpty() ? Long.valueOf(defaultUnit) : units.get(m.group(2));
-      if (unit == null) {
+      // A number with no unit must end the text or be followed by a space: not 1.2.3.
+      boolean runsOn = m.group(2).isEmpty() && m.end() == m.end(1) && m.end() < v.length();
+      if (unit == null || runsOn) {
         return OptionalLong.empty();
       }
-      total = total.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)));
+      BigDecimal number = new BigDecimal("0" + m.group(1) + (m.group(1).endsWith(".") ? "0" : ""));
+      total = total.add(number.multiply(BigDecimal.valueOf(unit)));
       end = m.end();
     }
     if (v.isEmpty() || total.compareTo(new BigDecimal(UINT64_MAX)) >= 0) {
