@@ -38,10 +38,17 @@ public final class Main implements Runnable {
     System.exit(commandLine(args).execute(args));
   }
 
-  /** Library diagnostics (dbus-java's included) go to stderr, warnings and errors only. */
+  /**
+   * confine's own diagnostics go to stderr, warnings and errors only. dbus-java's stay silent
+   * unless CONFINE_LOG asks for debug or trace: what it reports (a lost connection, with a stack
+   * trace) reaches the user as confine's own one-line error.
+   */
   static void configureLogging() {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-        System.getenv().getOrDefault("CONFINE_LOG", "warn"));
+    String level = System.getenv().getOrDefault("CONFINE_LOG", "warn");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+    if (!level.equals("debug") && !level.equals("trace")) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.freedesktop.dbus", "off");
+    }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
   }

@@ -1,5 +1,6 @@
 package dev.confine.cli;
 
+import dev.confine.NoSuchUnitException;
 import dev.confine.Systemd;
 import dev.confine.UnitExit;
 import java.util.concurrent.Callable;
@@ -28,7 +29,16 @@ final class WaitCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Systemd.checkUnitName(unit);
     try (Systemd systemd = Systemd.connect(managerOptions.manager())) {
-      UnitExit exit = systemd.awaitExit(unit);
+      UnitExit exit;
+      try {
+        exit = systemd.awaitExit(unit);
+      } catch (NoSuchUnitException e) {
+        // The likely case on a slow machine: the unit ended, and was collected, before we came.
+        throw new NoSuchUnitException(e.getMessage().replaceFirst("\\.$", "") + "; a unit that has ended is unloaded at"
+            + " once unless it was started with --no-collect: to learn how a unit ends, start it"
+            + " with confine run --wait, or with --no-collect and wait for it later",
+            e.dbusErrorName(), e);
+      }
       if (output.json) {
         output.printJson(exit);
         return exit.exitStatus();

@@ -61,6 +61,23 @@ class LifecycleVmTest {
     assertEquals("not-found", Guest.loadState(unit));
   }
 
+  /** confine collects a unit when it ends: wait comes too late, and says what to do instead. */
+  @Test
+  void waitForAnEndedUnitSaysWhatToDoInstead() throws Exception {
+    Result started = confine("run", "--", "true");
+    assertEquals(0, started.status(), started::toString);
+    String unit = Guest.unitFrom(started);
+    for (int i = 0; i < 100 && !Guest.loadState(unit).equals("not-found"); i++) {
+      Thread.sleep(100);
+    }
+    Result waited = confine("wait", unit);
+    assertEquals(1, waited.status(), waited::toString);
+    assertTrue(waited.err().startsWith("confine: Unit " + unit + " not loaded; a unit that has ended"
+        + " is unloaded at once unless it was started with --no-collect: to learn how a unit ends,"
+        + " start it with confine run --wait, or with --no-collect and wait for it later"), waited::toString);
+    assertEquals(1, waited.err().lines().count(), waited::toString);
+  }
+
   @Test
   void unknownUnitIsNamed() throws Exception {
     Result result = confine("stop", "confine-no-such-unit");
