@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -23,7 +24,10 @@ final class FilterValues {
       "setsockopt");
 
   private static final int AF_UNSPEC = 0;
-  /** af_from_ipv4_ipv6 and ip_protocol_from_tcp_udp: the words and the numbers they stand for. */
+  /**
+   * af_from_ipv4_ipv6 (exactly these words) and ip_protocol_from_tcp_udp (in any case, as the
+   * managers of 252 and 257 take TCP): the words and the numbers they stand for.
+   */
   private static final Map<String, Integer> SOCKET_FAMILIES = Map.of("ipv4", 2, "ipv6", 10);
   private static final Map<String, Integer> SOCKET_PROTOCOLS = Map.of("tcp", 6, "udp", 17);
   private static final String SOCKET_BIND_ITEM = "[ipv4|ipv6:][tcp|udp:]any|PORT|FIRST-LAST"
@@ -143,7 +147,8 @@ final class FilterValues {
   /** Reads the token as the given part of a socket bind item into it, or says it is not one. */
   private static boolean socketBindPart(int part, String token, int[] item) {
     if (part < 2) {
-      Integer number = (part == 0 ? SOCKET_FAMILIES : SOCKET_PROTOCOLS).get(token);
+      Integer number = part == 0 ? SOCKET_FAMILIES.get(token)
+          : SOCKET_PROTOCOLS.get(token.toLowerCase(Locale.ROOT));
       item[part] = number == null ? item[part] : number;
       return number != null;
     }
@@ -218,12 +223,13 @@ final class FilterValues {
   }
 
   /**
-   * SystemCallErrorNumber= as seccomp_parse_errno_or_action reads it: kill, an errno name
-   * (exactly as errno.h spells it) or a number as safe_atoi reads it; the manager takes 1 to
+   * SystemCallErrorNumber= as seccomp_parse_errno_or_action reads it: kill, an errno name (in
+   * any case: errno_from_name ignores it, measured on 252 and 257) or a number as safe_atoi reads it; the manager takes 1 to
    * 4095 and kill (seccomp_errno_or_action_is_valid), not the 0 systemd-run lets through.
    */
   static List<Assignment> errnoOrAction(String property, String value) {
-    String name = ERRNO_ALIASES.getOrDefault(value, value);
+    String upper = value.toUpperCase(Locale.ROOT);
+    String name = ERRNO_ALIASES.getOrDefault(upper, upper);
     OptionalLong number;
     if (value.equals("kill")) {
       number = OptionalLong.of(SECCOMP_KILL);

@@ -440,7 +440,8 @@ class SystemdRefusalsTest {
       SocketBindAllow | ipv4:tcp:80:81 | refused: [ipv4|ipv6:][tcp|udp:]
       SocketBindAllow | ipv4: | refused: [ipv4|ipv6:][tcp|udp:]
       SocketBindAllow | :80 | refused: [ipv4|ipv6:][tcp|udp:]
-      SocketBindAllow | TCP:80 | refused: [ipv4|ipv6:][tcp|udp:]
+      SocketBindAllow | TCP:80 | SocketBindAllow a(iiqq) [[0, 6, 1, 80]]
+      SocketBindAllow | IPv4:80 | refused: [ipv4|ipv6:][tcp|udp:]
       SocketBindAllow | "80 443" | refused: [ipv4|ipv6:][tcp|udp:]
       # NFTSet (bus_append_nft_set, 255): words with quotes removed and backslashes kept, each
       # SOURCE:FAMILY:TABLE:SET (runs of ':' count as one) with C escapes; sources cgroup, user,
@@ -490,7 +491,8 @@ class SystemdRefusalsTest {
       SystemCallErrorNumber | 0 | refused: an errno name such as EPERM
       SystemCallErrorNumber | 4096 | refused: an errno name such as EPERM
       SystemCallErrorNumber | -1 | refused: an errno name such as EPERM
-      SystemCallErrorNumber | eperm | refused: an errno name such as EPERM
+      SystemCallErrorNumber | eperm | SystemCallErrorNumber i 1
+      SystemCallErrorNumber | KILL | refused: an errno name such as EPERM
       SystemCallErrorNumber | EFOO | refused: an errno name such as EPERM
       SystemCallErrorNumber | log | refused: an errno name such as EPERM
       SystemCallErrorNumber | "" | refused: an errno name such as EPERM
