@@ -16,16 +16,18 @@ import java.util.List;
  * (same PID) only once confine writes {@code go} — after systemd has moved it into the scope.
  *
  * <p>confine holds the FIFO open read-write from before the child starts until the child exits,
- * so the child's open never blocks and the {@code go} is read whenever the shell gets there. If
- * confine dies before it wrote {@code go}, the shell reads end-of-file and exits 125 without
- * running the payload.
+ * so the {@code go} is read whenever the shell gets there. The shell opens its reading end while
+ * holding a writing end of its own, which it then closes: no open blocks, even when confine is
+ * already gone. If confine dies before it wrote {@code go}, the shell reads end-of-file and exits
+ * 125 without running the payload.
  */
 final class ScopeGate implements AutoCloseable {
   /**
    * What the child runs: $1 is the FIFO, the rest is the payload. Once its read returns, the child
    * removes the FIFO's directory itself: nothing is left behind if confine ends before the payload.
    */
-  private static final String SCRIPT = "IFS= read -r go < \"$1\";"
+  private static final String SCRIPT = "exec 3<>\"$1\" 4<\"$1\" 3>&-; IFS= read -r go <&4;"
+      + " exec 4<&-;"
       + " command -p rm -rf -- \"${1%/*}\" 2>/dev/null;"
       + " [ \"$go\" = go ] || exit 125; shift; exec \"$@\"";
 
