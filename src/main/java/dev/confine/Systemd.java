@@ -861,24 +861,9 @@ public final class Systemd implements AutoCloseable {
       } catch (SystemdException e) {
         LOG.debug("no details for failed unit {}", unit, e);
       }
-    } else if (type == UnitType.SCOPE && scopeResult(unit).equals("resources")) {
-      message.append(": systemd could not move the process into the scope's cgroup. The process"
-          + " sits in a cgroup this manager may not write (started by runuser or sudo from a"
-          + " system service, say): start it from the user's own login session, or as a service"
-          + " (without a scope)");
     }
     return message.append(". See: journalctl").append(bus.manager().systemctlFlag())
         .append(" -u ").append(unit).toString();
-  }
-
-  /** The Result of a scope that failed to start, or "" when it cannot be read. */
-  private String scopeResult(String unit) {
-    try {
-      return String.valueOf(bus.property(unitPath(unit), UnitType.SCOPE.dbusInterface(), "Result"));
-    } catch (SystemdException e) {
-      LOG.debug("no result for failed scope {}", unit, e);
-      return "";
-    }
   }
 
   private static Object[] property(String name, Variant<?> value) {

@@ -74,9 +74,9 @@ final class Values {
           Map.entry("\u03bcs", 1L)); // the Greek mu, beside the micro sign above
   /** parse_nsec's units: those of parse_sec, a thousand times, and ns; a bare number is ns. */
   private static final Map<String, Long> TIME_UNITS_NSEC = nanosecondUnits();
-  /** A number, its fraction digits optional on either side of the point (.5, 5.), and a unit. */
+  /** A number, with or without digits before its point (.5) but never without after it, and a unit. */
   private static final Pattern TIME_PART =
-      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d*)\\s*([a-zA-Z\u00b5\u03bc]*)");
+      Pattern.compile("(\\d*\\.\\d+|\\d+)\\s*([a-zA-Z\u00b5\u03bc]*)");
   static final List<String> SIGNALS =
       List.of("HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
           "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
@@ -556,8 +556,7 @@ final class Values {
       if (unit == null || runsOn) {
         return OptionalLong.empty();
       }
-      BigDecimal number = new BigDecimal("0" + m.group(1) + (m.group(1).endsWith(".") ? "0" : ""));
-      total = total.add(number.multiply(BigDecimal.valueOf(unit)));
+      total = total.add(new BigDecimal("0" + m.group(1)).multiply(BigDecimal.valueOf(unit)));
       end = m.end();
     }
     if (v.isEmpty() || total.compareTo(new BigDecimal(UINT64_MAX)) >= 0) {

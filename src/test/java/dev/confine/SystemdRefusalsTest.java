@@ -121,12 +121,14 @@ class SystemdRefusalsTest {
       LimitNICE | +20 | refused: a nice level
       LimitNICE | infinity | refused: a nice level
       # parse_sec (bus_append_parse_sec_rename): no size suffixes; months (M) and years; a
-      # fraction with no digits before or after the point; a unit after spaces.
+      # fraction may lack digits before its point, not after; a unit after spaces.
       TimeoutStartSec | 1K | refused: a time span
       TimeoutStartSec | 1M | TimeoutStartUSec t 2629800000000
       TimeoutStartSec | 1y 2months | TimeoutStartUSec t 36817200000000
       TimeoutStartSec | .5s | TimeoutStartUSec t 500000
-      TimeoutStartSec | 5. min | TimeoutStartUSec t 300000000
+      TimeoutStartSec | 5. min | refused: a time span
+      TimeoutStartSec | 3.sec | refused: a time span
+      TimeoutStartSec | "1.5 .5" | TimeoutStartUSec t 2000000
       TimeoutStartSec | 3\u03bcs | TimeoutStartUSec t 3
       TimeoutStartSec | 1m | TimeoutStartUSec t 60000000
       TimeoutStartSec | 1.2.3s | refused: a time span

@@ -131,26 +131,6 @@ class RunScopeVmTest {
     assertEquals(status, confine.exitValue());
   }
 
-  /**
-   * A process in a cgroup its user manager may not write (this test JVM's, under the system
-   * manager, through runuser) cannot be moved into a scope: systemd fails the scope with result
-   * "resources", and confine says why and what to do.
-   */
-  @Test
-  void aScopeSystemdCannotFillIsExplained() throws Exception {
-    if (!ROOT) {
-      return;
-    }
-    Result result = Guest.run(Map.of(), "", List.of("runuser", "-u", "tester", "--", "env",
-        "XDG_RUNTIME_DIR=/run/user/1000", Guest.CONFINE.toString(), "run", "--user", "--scope",
-        "--", "true"));
-    assertEquals(1, result.status(), result::toString);
-    assertTrue(result.err().contains("failed (job result: failed): systemd could not move the"
-        + " process into the scope's cgroup. The process sits in a cgroup this manager may not"
-        + " write"), result::toString);
-    assertEquals(1, result.err().lines().count(), result::toString);
-  }
-
   @Test
   void existingUnitNameIsAClearError() throws Exception {
     String name = Guest.uniqueName("confine-test-taken");
