@@ -75,6 +75,9 @@ class PropertyGrammarTest {
       Restart        | on-failure        | Restart            | s   | on-failure
       RestartSec     | 5s                | RestartUSec        | t   | 5000000
       StartLimitIntervalSec | 0          | StartLimitIntervalUSec | t | 0
+      # parse_time's Greek mu, beside the micro sign (the VM's test user has no UTF-8 locale to
+      # pass it to systemd-run in SystemdRefusalsTest).
+      TimeoutStartSec | 3\u03bcs           | TimeoutStartUSec   | t   | 3
       StartLimitBurst | 3                | StartLimitBurst    | u   | 3
       CPUAccounting  | yes               | CPUAccounting      | b   | true
       CPUQuotaPeriodSec | 10ms           | CPUQuotaPeriodUSec | t   | 10000
