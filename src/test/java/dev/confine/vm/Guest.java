@@ -198,6 +198,11 @@ public final class Guest {
     return Set.of(Files.readString(dir.resolve("cgroup.controllers")).trim().split("\\s+"));
   }
 
+  /** The compile-time features of the guest's systemd, as systemctl --version lists them. */
+  public static String systemdFeatures() throws IOException, InterruptedException {
+    return run(Map.of(), "", List.of("systemctl", "--version")).out();
+  }
+
   public static long uid() {
     return new com.sun.security.auth.module.UnixSystem().getUid();
   }
