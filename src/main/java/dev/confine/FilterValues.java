@@ -160,19 +160,14 @@ final class FilterValues {
     if (bounds == null || "".equals(bounds[1])) {
       return false;
     }
-    OptionalLong first = port(bounds[0]);
-    OptionalLong last = bounds[1] == null ? first : port(bounds[1]);
+    OptionalLong first = Values.parseUnsigned(bounds[0], 1, 65535);
+    OptionalLong last = bounds[1] == null ? first : Values.parseUnsigned(bounds[1], 1, 65535);
     if (first.isEmpty() || last.isEmpty() || last.getAsLong() < first.getAsLong()) {
       return false;
     }
     item[2] = (int) (last.getAsLong() - first.getAsLong() + 1);
     item[3] = (int) first.getAsLong();
     return true;
-  }
-
-  private static OptionalLong port(String text) {
-    return Values.parseUnsigned(text).stream().filter(port -> port >= 1 && port <= 65535)
-        .findFirst();
   }
 
   /**
@@ -236,8 +231,7 @@ final class FilterValues {
     } else if (!name.isEmpty() && ERRNO_NAMES.contains(name)) {
       number = OptionalLong.of(ERRNO_NAMES.indexOf(name));
     } else {
-      number = Values.parseUnsigned(value).stream().filter(n -> n >= 1 && n <= ERRNO_MAX)
-          .findFirst();
+      number = Values.parseUnsigned(value, 1, ERRNO_MAX);
     }
     if (number.isEmpty()) {
       throw Values.invalid(property, value, "an errno name such as EPERM, a number from 1 to "

@@ -308,7 +308,7 @@ final class PropertyTable {
               "IOWeight while the system boots or shuts down", weightIn(1, 10_000)),
           ioDevice("IODeviceWeight", "IODeviceWeight", 230,
               "IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 200", "a weight from 1 to 10000",
-              amount -> inRange(amount, 1, 10_000)),
+              amount -> Values.parseUnsigned(amount, 1, 10_000)),
           ioDevice("IOReadBandwidthMax", "IOReadBandwidthMax", 230,
               "read limit on one device: DEVICE BYTES/s (base 1000: 10M = 10000000)",
               IO_LIMIT, PropertyTable::ioLimit),
@@ -333,7 +333,7 @@ final class PropertyTable {
               "BlockIOWeight while the system boots or shuts down", weightIn(10, 1000)),
           ioDevice("BlockIODeviceWeight", "BlockIODeviceWeight", 208,
               "cgroup v1 IO share on one device: DEVICE WEIGHT, e.g. /dev/vda 500",
-              "a weight from 10 to 1000", amount -> inRange(amount, 10, 1000)),
+              "a weight from 10 to 1000", amount -> Values.parseUnsigned(amount, 10, 1000)),
           ioDevice("BlockIOReadBandwidth", "BlockIOReadBandwidth", 208,
               "cgroup v1 name of IOReadBandwidthMax: DEVICE BYTES/s (base 1000)", IO_LIMIT,
               PropertyTable::ioLimit),
@@ -1286,10 +1286,6 @@ final class PropertyTable {
     return new Property(name, name + " t", BOTH, false, 208, "cpu", what
         + " 2-262144 (default 1024); applied as cpu.weight = N×100/1024 when CPUWeight is unset",
         weightIn(2, 262_144));
-  }
-
-  private static OptionalLong inRange(String amount, long min, long max) {
-    return Values.parseUnsigned(amount).stream().filter(n -> n >= min && n <= max).findFirst();
   }
 
   /**

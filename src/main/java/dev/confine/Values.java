@@ -202,6 +202,12 @@ final class Values {
     return OptionalLong.of(value.longValue());
   }
 
+  /** {@link #parseUnsigned(String)}, empty too when the value is outside min-max. */
+  static OptionalLong parseUnsigned(String text, long min, long max) {
+    return parseUnsigned(text).stream().filter(n -> n >= min && n <= max).findFirst();
+  }
+
+
   /** An unsigned 64-bit integer as systemd's safe_atou64 reads it, within [min, max] (unsigned). */
   static long unsigned(String property, String value, long min, long max) {
     OptionalLong n = parseUnsigned(value);
