@@ -85,28 +85,20 @@ final class FilterValues {
     }
     String expected = "TYPE:PATH with TYPE one of " + String.join(", ", BPF_ATTACH_TYPES)
         + " and an absolute, normalized PATH, e.g. egress:/sys/fs/bpf/filter";
-    StringBuilder type = new StringBuilder();
-    int i = skipColons(value, 0);
-    for (; i < value.length() && value.charAt(i) != ':'; i++) {
-      if (value.charAt(i) == '\\' && ++i == value.length()) {
-        throw Values.invalid(property, value, expected);
-      }
-      type.append(value.charAt(i));
-    }
-    String path = value.substring(skipColons(value, i));
-    if (!BPF_ATTACH_TYPES.contains(type.toString()) || !PropertyTable.isAbsoluteNormalized(path)) {
+    String[] typeAndRest = Values.firstWord(withoutLeadingColons(value), ':');
+    String path = typeAndRest == null || typeAndRest[1] == null ? ""
+        : withoutLeadingColons(typeAndRest[1]);
+    if (path.isEmpty() || !BPF_ATTACH_TYPES.contains(typeAndRest[0])
+        || !PropertyTable.isAbsoluteNormalized(path)) {
       throw Values.invalid(property, value, expected);
     }
-    return List.of(new Assignment(property, "a(ss)", List.of(List.of(type.toString(), path))));
+    return List.of(new Assignment(property, "a(ss)", List.of(List.of(typeAndRest[0], path))));
   }
 
-  private static int skipColons(String text, int from) {
-    int i = from;
-    while (i < text.length() && text.charAt(i) == ':') {
-      i++;
-    }
-    return i;
+  private static String withoutLeadingColons(String text) {
+    return text.replaceFirst("^:+", "");
   }
+
 
   /**
    * One item as parse_socket_bind_item reads it: ':'-separated tokens, each tried as the family,
