@@ -34,10 +34,10 @@ final class WaitCommand implements Callable<Integer> {
         exit = systemd.awaitExit(unit);
       } catch (NoSuchUnitException e) {
         // The likely case on a slow machine: the unit ended, and was collected, before we came.
-        throw new NoSuchUnitException(e.getMessage().replaceFirst("\\.$", "") + "; a unit that has ended is unloaded at"
-            + " once unless it was started with --no-collect: to learn how a unit ends, start it"
-            + " with confine run --wait, or with --no-collect and wait for it later",
-            e.dbusErrorName(), e);
+        throw new NoSuchUnitException(e.getMessage().replaceFirst("\\.$", "")
+            + "; a unit that has ended is unloaded at once unless it was started with"
+            + " --no-collect: to learn how a unit ends, start it with confine run --wait, or with"
+            + " --no-collect and wait for it later", e.dbusErrorName(), e);
       }
       if (output.json) {
         output.printJson(exit);
