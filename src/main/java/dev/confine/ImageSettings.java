@@ -29,8 +29,8 @@ final class ImageSettings {
   /** systemd-run wants a root hash at least as long as an sd_id128_t. */
   private static final int ROOT_HASH_MIN_BYTES = 16;
 
-  /** What systemd's WHITESPACE holds, and strstrip strips from both ends. */
-  private static final String WHITESPACE = " \t\n\r";
+  private static final String WHITESPACE = Values.SYSTEMD_WHITESPACE;
+  /** What strstrip strips: systemd's whitespace at both ends. */
   private static final String AT_THE_ENDS = "\\A[" + WHITESPACE + "]+|[" + WHITESPACE + "]+\\z";
 
   private ImageSettings() {}
@@ -129,7 +129,7 @@ final class ImageSettings {
 
   private static String normalizedPath(String property, String value, String expected,
       String path) {
-    if (!path.startsWith("/") || !Values.isNormalizedPath(path)) {
+    if (!PropertyTable.isAbsoluteNormalized(path)) {
       throw Values.invalid(property, value, expected + " with absolute, normalized paths; '" + path
           + "' is not one");
     }

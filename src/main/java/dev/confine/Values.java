@@ -39,7 +39,7 @@ final class Values {
   /** parse_size's suffixes, largest first (E = base^6); B and none are a factor of one. */
   private static final List<String> SIZE_TERMS = List.of("E", "P", "T", "G", "M", "K", "B", "");
   /** What systemd's WHITESPACE skips. */
-  private static final String SYSTEMD_WHITESPACE = " \t\n\r";
+  static final String SYSTEMD_WHITESPACE = " \t\n\r";
   private static final String DIGITS = "0123456789";
   /** The longest file name (NAME_MAX), in bytes. */
   private static final int NAME_MAX = 255;
