@@ -200,9 +200,7 @@ final class FilterValues {
    * number (an interface index). 252's manager takes names of at most 15 bytes.
    */
   static boolean isInterfaceName(String name) {
-    OptionalLong index = Values.parseUnsigned(name);
-    boolean isIndex = index.isPresent() && index.getAsLong() >= 1
-        && index.getAsLong() <= Integer.MAX_VALUE;
+    boolean isIndex = Values.parseUnsigned(name, 1, Integer.MAX_VALUE).isPresent();
     return !name.isEmpty() && name.length() < ALTIFNAMSIZ
         && name.chars().allMatch(c -> c > ' ' && c < 127 && ":/%".indexOf(c) < 0)
         && !List.of(".", "..", "all", "default").contains(name) && !isIndex
@@ -211,8 +209,9 @@ final class FilterValues {
 
   /**
    * SystemCallErrorNumber= as seccomp_parse_errno_or_action reads it: kill, an errno name (in
-   * any case: errno_from_name ignores it, measured on 252 and 257) or a number as safe_atoi reads it; the manager takes 1 to
-   * 4095 and kill (seccomp_errno_or_action_is_valid), not the 0 systemd-run lets through.
+   * any case: errno_from_name ignores it, measured on 252 and 257) or a number as safe_atoi
+   * reads it; the manager takes 1 to 4095 and kill (seccomp_errno_or_action_is_valid), not the
+   * 0 systemd-run lets through.
    */
   static List<Assignment> errnoOrAction(String property, String value) {
     String upper = value.toUpperCase(Locale.ROOT);
