@@ -18,8 +18,9 @@ final class ImageSettings {
    * The partition names of partition_designator_from_string from 253 on; 252 also knew
    * root-secondary, root-other and the like, which later managers refuse.
    */
-  private static final List<String> PARTITIONS = List.of("root", "usr", "home", "srv", "esp", "xbootldr",
-      "swap", "root-verity", "usr-verity", "root-verity-sig", "usr-verity-sig", "tmp", "var");
+  private static final List<String> PARTITIONS = List.of("root", "usr", "home", "srv", "esp",
+      "xbootldr", "swap", "root-verity", "usr-verity", "root-verity-sig", "usr-verity-sig",
+      "tmp", "var");
 
   /** The flags of policy_flag_from_string_one. */
   private static final List<String> POLICY_FLAGS = List.of("verity", "signed", "encrypted",

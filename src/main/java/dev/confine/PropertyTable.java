@@ -908,7 +908,8 @@ final class PropertyTable {
           new Property("PassFileDescriptorsToExec", "PassFileDescriptorsToExec b", SOCKET, true,
               257, null, "pass the sockets to ExecStartPre= and the other commands too", bool()),
           new Property("PollLimitBurst", "PollLimitBurst u", SOCKET, true, 255, null,
-              "wake-ups allowed within PollLimitIntervalSec before the socket pauses", unsignedInt()),
+              "wake-ups allowed within PollLimitIntervalSec before the socket pauses",
+              unsignedInt()),
           new Property("PollLimitIntervalSec", "PollLimitIntervalUSec t", SOCKET, true, 255, null,
               "window of PollLimitBurst (default 2s)", timespan("PollLimitIntervalUSec")),
           socketNumber("Priority", "i", "SO_PRIORITY of the traffic"),
@@ -1098,8 +1099,8 @@ final class PropertyTable {
     if (value.isEmpty() && (property.endsWith("MemoryLow") || property.endsWith("MemoryMin"))) {
       return List.of(new Assignment(property, "t", 0L));
     }
-    // dbus-cgroup.c's bus_cgroup_set_memory refuses a zero MemoryMax, MemoryHigh or MemoryLimit (and their
-    // percentages), which would leave no memory at all; swap and protections may be zero.
+    // dbus-cgroup.c's bus_cgroup_set_memory refuses a zero MemoryMax, MemoryHigh or MemoryLimit
+    // (and their percentages), which would leave no memory at all; swap and protections may be 0.
     boolean atLeastOne = property.endsWith("MemoryMax") || property.endsWith("MemoryHigh")
         || property.equals("MemoryLimit");
     return scalableLimit(property, value, atLeastOne ? 1 : 0, v -> Values.bytes(property, v));

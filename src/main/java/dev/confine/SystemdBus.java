@@ -174,8 +174,9 @@ final class SystemdBus implements AutoCloseable {
   /** The bridge's program once more, on a socket that carries file descriptors. */
   private ExecBridge descriptorBridge() {
     if (!ExecBridge.passesDescriptors(address)) {
-      throw new UnsupportedOperationException("file descriptors cannot be passed to a manager reached"
-          + " through " + address + ": only a bus on this machine (a container's too) takes them");
+      throw new UnsupportedOperationException("file descriptors cannot be passed to a manager"
+          + " reached through " + address + ": only a bus on this machine (a container's too)"
+          + " takes them");
     }
     try {
       return ExecBridge.startOnSocket(address);

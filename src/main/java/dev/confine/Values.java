@@ -74,7 +74,7 @@ final class Values {
           Map.entry("\u03bcs", 1L)); // the Greek mu, beside the micro sign above
   /** parse_nsec's units: those of parse_sec, a thousand times, and ns; a bare number is ns. */
   private static final Map<String, Long> TIME_UNITS_NSEC = nanosecondUnits();
-  /** A number, with or without digits before its point (.5) but never without after it, and a unit. */
+  /** A number, with or without digits before its point (.5) but never without after, and a unit. */
   private static final Pattern TIME_PART =
       Pattern.compile("(\\d*\\.\\d+|\\d+)\\s*([a-zA-Z\u00b5\u03bc]*)");
   static final List<String> SIGNALS =

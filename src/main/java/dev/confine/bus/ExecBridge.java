@@ -152,7 +152,8 @@ public final class ExecBridge implements Closeable {
         socket.toString()));
     shell.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(shell)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put("SYSTEMD_LOG_LEVEL", "warning"); // no "Listening on …" lines
     Process process = builder.start();
     ExecBridge bridge = new ExecBridge(process, command, directory, null);

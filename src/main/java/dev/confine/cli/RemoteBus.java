@@ -106,7 +106,7 @@ final class RemoteBus {
     return address.toString();
   }
 
-  /** Whether {@code -M [USER@]NAME} names this machine: {@code .host}, or nothing after {@code @}. */
+  /** Whether {@code -M [USER@]NAME} names this machine: {@code .host}, or nothing after @. */
   static boolean isThisMachine(String machine) {
     String name = machine.substring(machine.indexOf('@') + 1);
     return name.equals(".host") || name.isEmpty();
