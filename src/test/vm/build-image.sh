@@ -8,7 +8,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/confine-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 packages=(
-  systemd systemd-sysv dbus dbus-user-session libpam-systemd polkitd udev
+  systemd systemd-sysv systemd-container dbus dbus-user-session libpam-systemd polkitd udev
   linux-image-amd64 initramfs-tools kmod procps util-linux
   default-jre-headless
 )

@@ -61,7 +61,10 @@ final class Enforcement {
   private static List<String> controllersNeeded(String name, List<Assignment> assignments) {
     List<String> needed = new ArrayList<>();
     String controller = PropertyTable.require(name).controller();
-    if (controller != null && LIMIT_CONTROLLERS.contains(controller)) {
+    // A list emptied (IOWriteBandwidthMax= with no value) sets no limit: it needs no controller.
+    boolean onlyResets = !assignments.isEmpty()
+        && assignments.stream().allMatch(a -> a.value() instanceof List<?> list && list.isEmpty());
+    if (controller != null && LIMIT_CONTROLLERS.contains(controller) && !onlyResets) {
       needed.add(controller);
     }
     for (Assignment assignment : assignments) {

@@ -12,6 +12,9 @@ final class ErrorTranslator {
   /** The first systemd that tells polkit the name of a transient unit it is asked to start. */
   private static final int NAMES_TRANSIENT_UNITS_TO_POLKIT = 257;
 
+  /** systemd-machined's bus name: it knows the containers (-M NAME). */
+  static final String MACHINED = "org.freedesktop.machine1";
+
   private ErrorTranslator() {}
 
   /**
@@ -32,10 +35,14 @@ final class ErrorTranslator {
             name, null);
       case "org.freedesktop.systemd1.NoSuchUnit":
         return new NoSuchUnitException(what, name, null);
+      case "org.freedesktop.machine1.NoSuchMachine":
+        return new InvalidArgumentException(
+            sentence(what) + " machinectl list shows the containers systemd-machined knows.", name, null);
       case "org.freedesktop.DBus.Error.AccessDenied":
       case "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired":
         return new AccessDeniedException(
-            "the " + manager.description() + " refused " + member + ": " + sentence(what) + hint(member)
+            (destination.equals(SystemdBus.DESTINATION) ? "the " + manager.description() : peer(destination))
+                + " refused " + member + ": " + sentence(what) + hint(member)
                 + (manager == Manager.SYSTEM ? systemDenial(name, member, majorVersion) : ""),
             name, null);
       case "org.freedesktop.DBus.Error.PropertyReadOnly":
@@ -53,7 +60,9 @@ final class ErrorTranslator {
       case "org.freedesktop.DBus.Error.NameHasNoOwner":
         return new BusUnreachableException(
             "no " + peer(destination) + " answers on the " + manager.description() + " bus: " + what
-                + (destination.equals(SystemdBus.DESTINATION) ? BusDiagnosis.hint(manager) : ""),
+                + (destination.equals(SystemdBus.DESTINATION) ? BusDiagnosis.hint(manager)
+                    : destination.equals(MACHINED) ? " Containers need systemd-machined, from the"
+                        + " systemd-container package." : ""),
             name, null);
       case "org.freedesktop.DBus.Error.NoReply":
       case "org.freedesktop.DBus.Error.Timeout":
@@ -73,6 +82,10 @@ final class ErrorTranslator {
   private static String systemDenial(String name, String member, IntSupplier majorVersion) {
     if (member.equals("AttachProcessesToUnit")) {
       return " Run as root, or use the user manager (--user).";
+    }
+    if (member.equals("OpenMachinePTY")) {
+      return " A terminal inside a container takes root, or a polkit rule that allows"
+          + " org.freedesktop.machine1.open-pty: run as root, or use --pipe.";
     }
     if (member.equals("FreezeUnit") || member.equals("ThawUnit")) {
       return " systemd's D-Bus policy lets only root send " + member + " to the system manager, whatever"
@@ -100,9 +113,10 @@ final class ErrorTranslator {
     return text.endsWith(".") ? text : text + ".";
   }
 
-  /** Who a destination is, in messages: {@code systemd}, or the bus name of another service. */
+  /** Who a destination is, in messages: {@code systemd}, machined, or another service's bus name. */
   static String peer(String destination) {
-    return destination.equals(SystemdBus.DESTINATION) ? "systemd" : destination;
+    return destination.equals(SystemdBus.DESTINATION) ? "systemd"
+        : destination.equals(MACHINED) ? "systemd-machined" : destination;
   }
 
   /** The rules behind a refusal of a method, where they are not obvious. */

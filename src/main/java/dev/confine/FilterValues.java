@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Parsers for the settings that filter what a unit's processes do: BPFProgram=,
@@ -235,11 +237,25 @@ final class FilterValues {
    * A pattern, {@code ~} first for one whose messages are dropped, sent as (allow, pattern). The
    * manager skips an empty pattern and resets the lists when a call leaves them empty: confine
    * sends that as the empty array, which merges as a reset. The manager compiles each pattern
-   * with PCRE2 and refuses one that does not compile; confine does not check the syntax.
+   * with PCRE2 and refuses one that does not compile. confine refuses the errors that PCRE2 and
+   * Java's regular expressions share (an unclosed bracket or group, a quantifier with nothing to
+   * repeat) and leaves the rest to the manager, since PCRE2 takes much that Java does not.
    */
+  /** Java's words for syntax errors PCRE2 makes too. */
+  private static final List<String> PCRE_ERRORS_TOO = List.of("Unclosed character class", "Unclosed group",
+      "Unmatched closing ')'", "Dangling meta character");
+
   static List<Assignment> logFilterPattern(String property, String value) {
     boolean allow = !value.startsWith("~");
     String pattern = allow ? value : value.substring(1);
+    try {
+      Pattern.compile(pattern);
+    } catch (PatternSyntaxException e) {
+      if (PCRE_ERRORS_TOO.stream().anyMatch(e.getDescription()::startsWith)) {
+        throw Values.invalid(property, value, "a regular expression (" + e.getDescription().toLowerCase(Locale.ROOT)
+            + " at index " + e.getIndex() + "), ~ first to drop what it matches");
+      }
+    }
     return List.of(new Assignment(property, "a(bs)",
         pattern.isEmpty() ? List.of() : List.of(List.of(allow, pattern))));
   }

@@ -210,7 +210,7 @@ final class PropertyTable {
           actionExitStatus("FailureActionExitStatus", "FailureAction"),
           actionExitStatus("SuccessActionExitStatus", "SuccessAction"),
           new Property("RebootArgument", "RebootArgument s", BOTH, true, 1, null,
-              "argument of the reboot system call for the reboot actions", string()),
+              "argument of the reboot system call for the reboot actions", rebootArgument()),
           new Property("RequiresMountsFor", "RequiresMountsFor as", BOTH, true, 1, null,
               "absolute paths whose mount units this one requires and starts after",
               wordsEach(PropertyTable::isAbsoluteNormalized, "absolute, normalized paths")),
@@ -220,7 +220,7 @@ final class PropertyTable {
           emergencyAction("JobTimeoutAction",
               "when a job of the unit times out (transient units get no JobTimeoutSec)"),
           new Property("JobTimeoutRebootArgument", "JobTimeoutRebootArgument s", BOTH, true, 237,
-              null, "argument of the reboot system call for JobTimeoutAction", string()),
+              null, "argument of the reboot system call for JobTimeoutAction", rebootArgument()),
           new Property("JobRunningTimeoutSec", "JobRunningTimeoutUSec t", BOTH, true, 237, null,
               "time a job of the unit may run before it is cancelled (infinity: no limit)",
               timespan("JobRunningTimeoutUSec"))),
@@ -1486,6 +1486,16 @@ final class PropertyTable {
 
   private static Parser string() {
     return (property, value) -> List.of(new Assignment(property, "s", value));
+  }
+
+  /** reboot_parameter_is_valid(): ASCII, at most NAME_MAX (255) bytes. */
+  private static Parser rebootArgument() {
+    return (property, value) -> {
+      if (value.length() > 255 || !value.chars().allMatch(c -> c < 0x80)) {
+        throw Values.invalid(property, value, "ASCII text of at most 255 characters");
+      }
+      return List.of(new Assignment(property, "s", value));
+    };
   }
 
   private static Parser bool() {

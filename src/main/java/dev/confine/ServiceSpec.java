@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A transient service: systemd itself starts the command ({@code ExecStart=}, {@code Type=exec}
@@ -189,6 +190,14 @@ public final class ServiceSpec extends UnitSpec {
       refuseBoth(standardInput, "standardInput", "StandardInput");
       refuseBoth(standardOutput, "standardOutput", "StandardOutput");
       refuseBoth(standardError, "standardError", "StandardError");
+      // The manager refuses a second ExecStart= ("bad unit file setting") but for Type=oneshot.
+      boolean secondCommand = Stream.of("ExecStart", "ExecStartEx")
+          .anyMatch(property -> lastValue(property).filter(value -> !value.isBlank()).isPresent());
+      if (!command.isEmpty() && secondCommand && !lastValue("Type").orElse("exec").equals("oneshot")) {
+        throw new InvalidPropertyException("ExecStart= gives the service a second command beside "
+            + String.join(" ", command) + ", which only Type=oneshot services take; drop one, or add"
+            + " -p Type=oneshot");
+      }
       return new ServiceSpec(this);
     }
 

@@ -18,12 +18,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.FileDescriptor;
 import org.freedesktop.dbus.types.UInt32;
@@ -45,8 +49,12 @@ import org.slf4j.LoggerFactory;
  * <p>Units are pinned to this connection ({@code AddRef=true}) from their start until this
  * connection has seen them end ({@link #awaitExit}, {@link ScopedProcess#exit()}, {@link #stop}) or
  * is closed, so a unit that ends while confine watches it can still be inspected; after that
- * systemd collects it as it collects any unit. Not thread-safe for concurrent starts of
- * the same unit name; otherwise calls may come from any thread.
+ * systemd collects it as it collects any unit.
+ *
+ * <p>Thread-safe: calls may come from any thread, and a start of a name another start has taken
+ * fails with {@link UnitExistsException}. The settings ({@link #jobTimeout}, {@link
+ * #allowUndelegated}) belong to the connection, so every thread sees a change. {@link #close}
+ * ends the subscriptions and asynchronous calls still open, and leaves no thread behind.
  */
 public final class Systemd implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Systemd.class);
@@ -60,13 +68,18 @@ public final class Systemd implements AutoCloseable {
    * without asking (GetUnit) for it.
    */
   private final Set<String> pinned = ConcurrentHashMap.newKeySet();
-  private Duration jobTimeout = Duration.ofSeconds(90);
-  private boolean allowUndelegated;
+  // Settings: shared by every thread that uses this connection, for the calls made after a change.
+  private volatile Duration jobTimeout = Duration.ofSeconds(90);
+  private volatile boolean allowUndelegated;
+  /** The watchUnits subscriptions still open, which close() ends. */
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   /** Runs the …Async calls; threads exist only while such calls run. */
   private final ExecutorService asyncCalls = Executors.newCachedThreadPool(daemonThreads("confine-async"));
 
   private Systemd(SystemdBus bus) {
     this.bus = bus;
+    // A new connection holds none of the old one's pins (Ref): take them again.
+    bus.afterReconnect(() -> pinned.forEach(name -> pin(name, UnitNames.objectPath(name))));
   }
 
   /** Connects to a manager at its usual bus address. */
@@ -77,6 +90,29 @@ public final class Systemd implements AutoCloseable {
   /** Connects to a manager at a given D-Bus address, e.g. {@code unix:path=/run/user/1000/bus}. */
   public static Systemd connect(Manager manager, String busAddress) {
     return new Systemd(SystemdBus.open(manager, busAddress));
+  }
+
+  /**
+   * Asks systemd-machined, on this machine's system bus, for a new pseudo-terminal inside the
+   * container {@code machine}, as {@code systemd-run -M NAME --pty} does: a service started in the
+   * container gets its other end. Needs root, or a polkit grant of machined's open-pty action.
+   * The caller closes it.
+   */
+  public static MachinePty openMachinePty(String machine) {
+    SystemdBus system = SystemdBus.open(Manager.SYSTEM, SystemdBus.defaultAddress(Manager.SYSTEM));
+    try {
+      Object[] reply = system.callForDescriptors(ErrorTranslator.MACHINED, "/org/freedesktop/machine1",
+          "org.freedesktop.machine1.Manager", "OpenMachinePTY", "s", machine);
+      int master = ((FileDescriptor) reply[0]).getIntFileDescriptor();
+      return new MachinePty(Descriptors.of(master), (String) reply[1], system);
+    } catch (IOException e) {
+      system.close();
+      throw new SystemdException("systemd-machined's terminal for " + machine + " is unusable: "
+          + e.getMessage(), null, e);
+    } catch (RuntimeException e) {
+      system.close();
+      throw e;
+    }
   }
 
   public Manager manager() {
@@ -418,6 +454,15 @@ public final class Systemd implements AutoCloseable {
    * this connection while it waits, so that it is still there to ask when it has ended.
    */
   public UnitExit awaitExit(String unit) throws InterruptedException {
+    return awaitExit(unit, null);
+  }
+
+  /**
+   * Like {@link #awaitExit(String)}, for at most {@code timeout}: then throws {@link
+   * SystemdTimeoutException}, and the unit runs on.
+   */
+  public UnitExit awaitExit(String unit, Duration timeout) throws InterruptedException {
+    Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
     String name = unitName(unit);
     String path = unitPath(name);
     UnitType type = UnitType.ofName(name);
@@ -425,22 +470,29 @@ public final class Systemd implements AutoCloseable {
       pin(name, path); // the units this connection created are pinned since their start (AddRef)
     }
     try {
-      return awaitExit(name, path, type);
+      return awaitExit(name, path, type, deadline);
     } finally {
       release(name);
     }
   }
 
-  private UnitExit awaitExit(String name, String path, UnitType type) throws InterruptedException {
+  private UnitExit awaitExit(String name, String path, UnitType type, Instant deadline)
+      throws InterruptedException {
     long oomKills;
     // A permit per change signal, so a change between reading the state and waiting is not lost.
     Semaphore changes = new Semaphore(0);
+    Object invocation = bus.property(path, SystemdBus.UNIT, "InvocationID");
     try (Subscription listener = bus.onPropertiesChanged(path, changes::release);
         OomWatch oomWatch = OomWatch.start(cgroupOf(path, type))) {
       while (true) {
-        String state = String.valueOf(bus.property(path, SystemdBus.UNIT, "ActiveState"));
+        String state = surviving(name, path, invocation,
+            () -> String.valueOf(bus.property(path, SystemdBus.UNIT, "ActiveState")));
         if (state.equals("inactive") || state.equals("failed")) {
           break;
+        }
+        if (deadline != null && Instant.now().isAfter(deadline)) {
+          throw new SystemdTimeoutException(name + " did not end within the time given (it is " + state
+              + ")", null, null);
         }
         // The signal wakes us; the timeout only bounds the damage of a lost signal.
         changes.tryAcquire(1, TimeUnit.SECONDS);
@@ -448,12 +500,75 @@ public final class Systemd implements AutoCloseable {
       }
       oomKills = oomWatch.kills();
     }
-    Map<String, Object> properties = bus.properties(path, "");
+    Map<String, Object> properties = surviving(name, path, invocation, () -> bus.properties(path, ""));
     String result = String.valueOf(properties.get("Result"));
     String code = type == UnitType.SERVICE
         ? exitCodeName(((Number) properties.getOrDefault("ExecMainCode", 0)).intValue()) : "none";
     int status = ((Number) properties.getOrDefault("ExecMainStatus", 0)).intValue();
     return new UnitExit(name, result, code, status, ExitExplanation.of(result, code, status, properties, oomKills));
+  }
+
+  /**
+   * Reads what {@code read} reads about the unit {@code name}, through systemd or the bus going
+   * away meanwhile; once systemd is back, the unit must still be the same run ({@code invocation}):
+   * one collected in the gap would otherwise read as a clean exit.
+   */
+  private <T> T surviving(String name, String path, Object invocation, Supplier<T> read) {
+    return outlasting("while " + name + " ran", name, read, () -> {
+      Object now = bus.property(path, SystemdBus.UNIT, "InvocationID");
+      if (!String.valueOf(bus.property(path, SystemdBus.UNIT, "LoadState")).equals("loaded")
+          || !Arrays.equals(WireValues.bytes(invocation), WireValues.bytes(now))) {
+        throw new NoSuchUnitException(name + " ended and was collected, or started anew, while the "
+            + manager().description() + " was away, so how the run ended is lost. With --no-collect"
+            + " (CollectMode=inactive), a unit stays until it is read.", null, null);
+      }
+    });
+  }
+
+  /**
+   * Makes a call that is safe to repeat, waiting through systemd or the bus going away (a
+   * daemon-reexec, a restart of dbus-daemon) for up to {@link SystemdBus#RECONNECT_WINDOW}, as
+   * systemd-run waits: on the same connection, or on a new one. {@code onReturn} runs once
+   * systemd answers again; {@code unit}, if any, is named in the message when it never does.
+   */
+  private <T> T outlasting(String when, String unit, Supplier<T> call, Runnable onReturn) {
+    Instant deadline = null;
+    long pauseMs = 250;
+    boolean away = false;
+    while (true) {
+      try {
+        if (away) {
+          bus.reconnect();
+          onReturn.run();
+        }
+        return call.get();
+      } catch (SystemdException e) {
+        if (!bus.wentAway(e) && !(away && e instanceof BusUnreachableException)) {
+          throw e;
+        }
+        away = true;
+        if (deadline == null) {
+          deadline = Instant.now().plus(SystemdBus.RECONNECT_WINDOW);
+          LOG.debug("the {} went away {}; waiting for it", manager().description(), when, e);
+        } else if (Instant.now().isAfter(deadline)) {
+          throw new BusUnreachableException("the " + manager().description() + " went away " + when
+              + " and did not come back within " + SystemdBus.RECONNECT_WINDOW.toSeconds() + " s ("
+              + e.getMessage() + ")" + (unit == null ? "" : "; " + unit + " may still be running: systemctl"
+              + manager().systemctlFlag() + " status " + unit), e.dbusErrorName(), e);
+        }
+        pause(pauseMs);
+        pauseMs = Math.min(pauseMs * 2, 5_000);
+      }
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SystemdException("interrupted while waiting for systemd to come back", null, e);
+    }
   }
 
   /**
@@ -486,9 +601,14 @@ public final class Systemd implements AutoCloseable {
 
   /**
    * The transient scopes and services of this manager, not only confine's: those that are active,
-   * failed or changing state, and with {@code all} the inactive ones that are still loaded.
+   * failed or changing state, and with {@code all} the inactive ones that are still loaded. Waits
+   * through a restart of systemd or of the bus, for up to two minutes.
    */
   public List<UnitSummary> list(boolean all) {
+    return outlasting("while listing units", null, () -> listOnce(all), () -> {});
+  }
+
+  private List<UnitSummary> listOnce(boolean all) {
     Object[] reply = bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER, "ListUnitsByPatterns", "asas",
         List.of(), List.of("*.scope", "*.service"));
     List<UnitSummary> units = new ArrayList<>();
@@ -592,6 +712,24 @@ public final class Systemd implements AutoCloseable {
   }
 
   /**
+   * Blocks while this connection lasts, for a program that only listens ({@link #watchUnits}): it
+   * outlasts a restart of systemd or of the bus by connecting again. Returns when the connection is
+   * closed, and throws {@link BusUnreachableException} when confine gives up getting a lost bus
+   * back (after two minutes).
+   */
+  public void awaitClose() throws InterruptedException {
+    BusUnreachableException loss;
+    try {
+      loss = bus.end().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    if (loss != null) {
+      throw new BusUnreachableException(loss.getMessage(), null, loss);
+    }
+  }
+
+  /**
    * Calls {@code consumer} with every property change of a transient unit of this manager, in
    * order, on a thread of its own, until the subscription is closed.
    */
@@ -614,23 +752,38 @@ public final class Systemd implements AutoCloseable {
       if (!units.isEmpty() && !units.contains(unit)) {
         return;
       }
-      inOrder.execute(() -> {
-        if (!units.isEmpty() || wanted.computeIfAbsent(path, this::isTransient)) {
-          Map<String, Object> values = new LinkedHashMap<>();
-          changed.forEach((name, value) -> values.put(name, WireValues.plain(value)));
-          consumer.accept(new UnitEvent(time, unit, iface.substring(iface.lastIndexOf('.') + 1), values));
-        }
-      });
+      try {
+        inOrder.execute(() -> {
+          if (!units.isEmpty() || wanted.computeIfAbsent(path, this::isTransient)) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            changed.forEach((name, value) -> values.put(name, WireValues.plain(value)));
+            consumer.accept(new UnitEvent(time, unit, iface.substring(iface.lastIndexOf('.') + 1), values));
+          }
+        });
+      } catch (RejectedExecutionException closed) {
+        // A signal already on its way when the subscription was closed: nobody wants it.
+      }
     });
-    return () -> {
-      signals.close();
-      inOrder.shutdownNow();
+    Subscription subscription = new Subscription() {
+      @Override
+      public void close() {
+        subscriptions.remove(this);
+        signals.close();
+        inOrder.shutdownNow();
+      }
     };
+    subscriptions.add(subscription);
+    return subscription;
   }
 
+  /**
+   * Whether watchUnits reports a unit: a transient one, or one collected before it could be asked
+   * (systemd then answers for a stub that is not loaded), as a short-lived transient unit is.
+   */
   private boolean isTransient(String path) {
     try {
-      return Boolean.TRUE.equals(bus.property(path, SystemdBus.UNIT, "Transient"));
+      return Boolean.TRUE.equals(bus.property(path, SystemdBus.UNIT, "Transient"))
+          || !"loaded".equals(String.valueOf(bus.property(path, SystemdBus.UNIT, "LoadState")));
     } catch (SystemdException gone) {
       return false;
     }
@@ -861,9 +1014,25 @@ public final class Systemd implements AutoCloseable {
       } catch (SystemdException e) {
         LOG.debug("no details for failed unit {}", unit, e);
       }
+    } else if (type == UnitType.SCOPE && "resources".equals(scopeResult(unit))) {
+      // systemd could not move the processes in: "Failed to add PIDs to scope's control group".
+      message.append("; systemd could not move the process into the scope (result: resources). The")
+          .append(" process sits in a cgroup the ").append(bus.manager().description()).append(" may not")
+          .append(" take it out of, as when it was started with runuser or su from a system service:")
+          .append(" start it from a login session, or run it as a service (without --scope)");
     }
     return message.append(". See: journalctl").append(bus.manager().systemctlFlag())
         .append(" -u ").append(unit).toString();
+  }
+
+  /** A failed scope's Result, or null when systemd no longer knows it. */
+  private String scopeResult(String unit) {
+    try {
+      return String.valueOf(bus.property(unitPath(unit), UnitType.SCOPE.dbusInterface(), "Result"));
+    } catch (SystemdException e) {
+      LOG.debug("no result for failed scope {}", unit, e);
+      return null;
+    }
   }
 
   private static Object[] property(String name, Variant<?> value) {
@@ -922,6 +1091,11 @@ public final class Systemd implements AutoCloseable {
     return async(() -> awaitExit(unit));
   }
 
+  /** {@link #awaitExit(String, Duration)}; cancelling the future stops the wait. */
+  public CompletableFuture<UnitExit> awaitExitAsync(String unit, Duration timeout) {
+    return async(() -> awaitExit(unit, timeout));
+  }
+
   private interface Call<T> {
     T call() throws InterruptedException;
   }
@@ -932,11 +1106,17 @@ public final class Systemd implements AutoCloseable {
 
   private <T> CompletableFuture<T> async(Call<T> call) {
     CompletableFuture<T> future = new CompletableFuture<>();
-    asyncCalls.execute(() -> {
+    Future<?> task = asyncCalls.submit(() -> {
       try {
         future.complete(call.call());
       } catch (Exception | Error e) {
         future.completeExceptionally(e);
+      }
+    });
+    // A CompletableFuture's cancel() does not reach the work behind it: interrupt the work here.
+    future.whenComplete((value, failure) -> {
+      if (future.isCancelled()) {
+        task.cancel(true);
       }
     });
     return future;
@@ -959,6 +1139,7 @@ public final class Systemd implements AutoCloseable {
 
   @Override
   public void close() {
+    subscriptions.forEach(Subscription::close);
     asyncCalls.shutdownNow();
     bus.close();
   }

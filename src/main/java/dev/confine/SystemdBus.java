@@ -6,24 +6,31 @@ import dev.confine.bus.ExecBridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.connections.transports.TransportBuilder.SaslAuthMode;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBusSigHandler;
 import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.matchrules.DBusMatchRule;
 import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.messages.Message;
@@ -56,10 +63,37 @@ final class SystemdBus implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SystemdBus.class);
   private static final Pattern VERSION = Pattern.compile("\\D*(\\d+)");
 
-  private final DBusConnection connection;
+  /** Errors that mean systemd or the bus went away for a while, not that systemd said no. */
+  private static final Set<String> GONE_ERRORS = Set.of(
+      "org.freedesktop.DBus.Error.NoReply", // "recipient disconnected … without replying": a reexec
+      "org.freedesktop.DBus.Error.ServiceUnknown", // systemd has not taken its name back yet
+      "org.freedesktop.DBus.Error.NameHasNoOwner",
+      "org.freedesktop.DBus.Error.Disconnected",
+      "java.io.EOFException", // dbus-java's answer to a call pending when the connection broke
+      "org.freedesktop.dbus.exceptions.DBusExecutionException"); // its own: "Failed to Send"
+
+  /** Replaced by {@link #reconnect} when the bus goes away (dbus-daemon restarted). */
+  private volatile DBusConnection connection;
   private final String address;
   /** The program behind a unixexec: address (ssh, systemd-run -M); null for a socket. */
-  private final ExecBridge bridge;
+  private ExecBridge bridge;
+  /** How long confine keeps trying to get a lost bus or a restarting systemd back. */
+  static final Duration RECONNECT_WINDOW = Duration.ofMinutes(2);
+
+  private final IDisconnectCallback lossWatch = new IDisconnectCallback() {
+    @Override
+    public void disconnectOnError(IOException cause) {
+      connectionLost(cause);
+    }
+  };
+  private final List<Runnable> reconnectHooks = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+  /** Completed when this bus ends: with null when closed, with why when a lost bus never came back. */
+  private final CompletableFuture<BusUnreachableException> end = new CompletableFuture<>();
+  /** The thread that connects again after a loss, while it runs. */
+  private Thread reconnecting;
+  /** The PropertiesChanged handlers in force, to register again on a new connection. */
+  private final List<PropertyWatch> propertyWatches = new CopyOnWriteArrayList<>();
   /** A second connection for calls that pass file descriptors; opened by the first such call. */
   private DBusConnection descriptorConnection;
   /** The bridge program on a socket behind {@link #descriptorConnection}, for a bridged bus. */
@@ -73,11 +107,16 @@ final class SystemdBus implements AutoCloseable {
   /** {@link #majorVersion()}, or -1 until it is first asked for. */
   private volatile int majorVersion = -1;
 
-  private SystemdBus(DBusConnection connection, String address, ExecBridge bridge, Manager manager) {
-    this.connection = connection;
+  private SystemdBus(String address, ExecBridge bridge, Manager manager) {
     this.address = address;
     this.bridge = bridge;
     this.manager = manager;
+  }
+
+  private static SystemdBus connected(String address, ExecBridge bridge, Manager manager) {
+    SystemdBus bus = new SystemdBus(address, bridge, manager);
+    bus.connection = connect(manager, address, bridge, false, bus.lossWatch);
+    return bus;
   }
 
   static SystemdBus open(Manager manager, String address) {
@@ -90,33 +129,135 @@ final class SystemdBus implements AutoCloseable {
       throw new BusUnreachableException(
           "no " + manager.description() + " bus at " + socket + BusDiagnosis.hint(manager), null, null);
     }
-    return new SystemdBus(connect(manager, address, null, false), address, null, manager);
+    return connected(address, null, manager);
   }
 
   /** A bus behind a program's stdio: another machine's (ssh) or a container's. */
   private static SystemdBus openBridged(Manager manager, String address) {
-    ExecBridge bridge;
+    ExecBridge bridge = startBridge(address);
     try {
-      bridge = ExecBridge.start(address);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new BusUnreachableException(
-          "cannot start the bus bridge " + address + ": " + e.getMessage(), null, e);
-    }
-    try {
-      return new SystemdBus(connect(manager, address, bridge, false), address, bridge, manager);
+      return connected(address, bridge, manager);
     } catch (RuntimeException e) {
       closeQuietly(bridge);
       throw e;
     }
   }
 
+  private static ExecBridge startBridge(String address) {
+    try {
+      return ExecBridge.start(address);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new BusUnreachableException(
+          "cannot start the bus bridge " + address + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  /**
+   * Whether a failed call means that systemd or the bus went away for a while (a daemon-reexec, a
+   * restart of dbus-daemon) rather than that systemd refused: the call is worth making again, after
+   * {@link #reconnect}.
+   */
+  boolean wentAway(SystemdException e) {
+    return !connection.isConnected() || GONE_ERRORS.contains(e.dbusErrorName());
+  }
+
+  /**
+   * Opens a new connection if the old one was lost, as when dbus-daemon restarts, with the job
+   * listener, Subscribe and the property handlers of the old one; true if it did. Units the old one
+   * pinned are not pinned by the new one. Throws {@link BusUnreachableException} while the bus is
+   * still away.
+   */
+  synchronized boolean reconnect() {
+    if (connection.isConnected()) {
+      return false;
+    }
+    LOG.debug("the connection to the {} was lost; connecting again", manager.description());
+    closeDescriptorConnection(); // the next call that passes descriptors opens a new one
+    closeQuietly(connection);
+    if (bridge != null) {
+      closeQuietly(bridge);
+      bridge = startBridge(address);
+    }
+    try {
+      connection = connect(manager, address, bridge, false, lossWatch);
+    } catch (RuntimeException e) {
+      if (bridge != null) {
+        closeQuietly(bridge);
+      }
+      throw e;
+    }
+    if (listeningForJobs) {
+      listenForJobs(connection);
+    }
+    if (subscribed) {
+      call(MANAGER_PATH, MANAGER, "Subscribe", "");
+    }
+    for (PropertyWatch watch : propertyWatches) {
+      watch.register(connection);
+    }
+    reconnectHooks.forEach(Runnable::run);
+    return true;
+  }
+
+  /** Completes when this bus is closed (null) or lost for good (why). */
+  CompletableFuture<BusUnreachableException> end() {
+    return end;
+  }
+
+  /** Runs {@code hook} each time {@link #reconnect} has opened a new connection. */
+  void afterReconnect(Runnable hook) {
+    reconnectHooks.add(hook);
+  }
+
+  /**
+   * The connection broke (dbus-daemon went away): connect again in the background, so that signal
+   * listeners (watchUnits) hear again without a call of their own failing first.
+   */
+  private void connectionLost(IOException cause) {
+    synchronized (this) {
+      if (closed || reconnecting != null) {
+        return;
+      }
+      reconnecting = new Thread(this::reconnectInBackground, "confine-reconnect");
+      reconnecting.setDaemon(true);
+      reconnecting.start();
+    }
+    LOG.debug("lost the connection to the {}", manager.description(), cause);
+  }
+
+  private void reconnectInBackground() {
+    Instant deadline = Instant.now().plus(RECONNECT_WINDOW);
+    try {
+      for (long pauseMs = 250; !closed && Instant.now().isBefore(deadline); pauseMs = Math.min(pauseMs * 2, 5_000)) {
+        Thread.sleep(pauseMs);
+        try {
+          reconnect();
+          return;
+        } catch (BusUnreachableException e) {
+          LOG.debug("the {} bus is not back yet", manager.description(), e);
+        }
+      }
+      end.complete(new BusUnreachableException("lost the connection to the " + manager.description()
+          + " and could not connect again within " + RECONNECT_WINDOW.toSeconds() + " s", null, null));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      synchronized (this) {
+        reconnecting = null;
+      }
+    }
+  }
+
   /** A connection to {@code address}, through {@code bridge} when one serves it. */
   private static DBusConnection connect(Manager manager, String address, ExecBridge bridge,
-      boolean passingDescriptors) {
+      boolean passingDescriptors, IDisconnectCallback onLoss) {
     String socket = bridge != null ? bridge.address() : address;
     String target = passingDescriptors ? DescriptorTransport.addressFor(socket) : socket;
     try {
       DBusConnectionBuilder builder = DBusConnectionBuilder.forAddress(target).withShared(false);
+      if (onLoss != null) {
+        builder.withDisconnectCallback(onLoss);
+      }
       if (bridge != null) {
         // The bridge's program (systemd-stdio-bridge) cannot tell who is on its pipes; and it
         // serves one connection, so dbus-java's retries (every 500 ms for 10 s) would be in vain.
@@ -149,6 +290,9 @@ final class SystemdBus implements AutoCloseable {
    * cannot. It hears its own jobs' JobRemoved as the first connection does.
    */
   private synchronized DBusConnection descriptorConnection() {
+    if (descriptorConnection != null && !descriptorConnection.isConnected()) {
+      closeDescriptorConnection(); // lost with the bus: open a new one
+    }
     if (descriptorConnection == null) {
       if (!Descriptors.available()) {
         throw new UnsupportedOperationException("passing file descriptors to systemd needs junixsocket:"
@@ -156,7 +300,7 @@ final class SystemdBus implements AutoCloseable {
       }
       ExecBridge socketBridge = bridge == null ? null : descriptorBridge();
       try {
-        descriptorConnection = connect(manager, address, socketBridge, true);
+        descriptorConnection = connect(manager, address, socketBridge, true, null);
       } catch (RuntimeException e) {
         if (socketBridge != null) {
           closeQuietly(socketBridge);
@@ -228,9 +372,20 @@ final class SystemdBus implements AutoCloseable {
   /** Like {@link #call}, to another service on the same bus (polkit, for the doctor). */
   Object[] callOn(String destination, String path, String iface, String member, String signature,
       Object... args) {
+    return callOn(false, destination, path, iface, member, signature, args);
+  }
+
+  /** Like {@link #callOn}, for a reply that carries file descriptors (machined's terminals). */
+  Object[] callForDescriptors(String destination, String path, String iface, String member,
+      String signature, Object... args) {
+    return callOn(true, destination, path, iface, member, signature, args);
+  }
+
+  private Object[] callOn(boolean replyCarriesDescriptors, String destination, String path,
+      String iface, String member, String signature, Object... args) {
     Message reply;
     try {
-      DBusConnection via = connection;
+      DBusConnection via = replyCarriesDescriptors ? descriptorConnection() : connection;
       MethodCall call;
       if (DescriptorMethodCall.carriesDescriptors(args)) {
         via = descriptorConnection();
@@ -425,39 +580,74 @@ final class SystemdBus implements AutoCloseable {
   }
 
   private Subscription onPropertiesChanged(DBusMatchRuleBuilder rule, ChangeHandler handler) {
-    try {
-      AutoCloseable registration = connection.addSigHandler(rule.build(), (Properties.PropertiesChanged signal) -> {
-        Map<String, Object> changed = new LinkedHashMap<>();
-        signal.getPropertiesChanged().forEach((name, value) -> changed.put(name, value.getValue()));
-        handler.changed(signal.getPath(), signal.getInterfaceName(), changed);
-      });
-      return () -> {
-        try {
-          registration.close();
-        } catch (Exception e) {
-          LOG.debug("removing a PropertiesChanged handler failed", e);
-        }
-      };
-    } catch (DBusException e) {
-      throw new BusUnreachableException("cannot listen for property changes: " + e.getMessage(), null, e);
+    PropertyWatch watch = new PropertyWatch(rule.build(), signal -> {
+      Map<String, Object> changed = new LinkedHashMap<>();
+      signal.getPropertiesChanged().forEach((name, value) -> changed.put(name, value.getValue()));
+      handler.changed(signal.getPath(), signal.getInterfaceName(), changed);
+    });
+    synchronized (this) {
+      watch.register(connection);
+      propertyWatches.add(watch);
+    }
+    return () -> {
+      propertyWatches.remove(watch);
+      watch.unregister();
+    };
+  }
+
+  /** A PropertiesChanged handler and its registration on the current connection. */
+  private static final class PropertyWatch {
+    private final DBusMatchRule rule;
+    private final DBusSigHandler<Properties.PropertiesChanged> handler;
+    private volatile AutoCloseable registration;
+
+    PropertyWatch(DBusMatchRule rule, DBusSigHandler<Properties.PropertiesChanged> handler) {
+      this.rule = rule;
+      this.handler = handler;
+    }
+
+    void register(DBusConnection connection) {
+      try {
+        registration = connection.addSigHandler(rule, handler);
+      } catch (DBusException e) {
+        throw new BusUnreachableException("cannot listen for property changes: " + e.getMessage(), null, e);
+      }
+    }
+
+    void unregister() {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        LOG.debug("removing a PropertiesChanged handler failed", e);
+      }
     }
   }
 
   @Override
-  public void close() {
-    DBusConnection second;
-    ExecBridge secondBridge;
-    synchronized (this) {
-      second = descriptorConnection;
-      secondBridge = descriptorBridge;
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
-    for (DBusConnection each : second == null ? List.of(connection) : List.of(connection, second)) {
-      closeQuietly(each);
+    closed = true;
+    end.complete(null);
+    if (reconnecting != null) {
+      reconnecting.interrupt();
     }
-    for (ExecBridge each : new ExecBridge[] {bridge, secondBridge}) {
-      if (each != null) {
-        closeQuietly(each);
-      }
+    closeDescriptorConnection();
+    closeQuietly(connection);
+    if (bridge != null) {
+      closeQuietly(bridge);
+    }
+  }
+
+  private synchronized void closeDescriptorConnection() {
+    if (descriptorConnection != null) {
+      closeQuietly(descriptorConnection);
+      descriptorConnection = null;
+    }
+    if (descriptorBridge != null) {
+      closeQuietly(descriptorBridge);
+      descriptorBridge = null;
     }
   }
 

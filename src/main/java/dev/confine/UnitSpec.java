@@ -115,6 +115,17 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
       return settings.stream().anyMatch(setting -> setting.property().equals(property));
     }
 
+    /** The value the property was last set to, as given. */
+    Optional<String> lastValue(String property) {
+      String value = null;
+      for (Setting setting : settings) {
+        if (setting.property().equals(property)) {
+          value = setting.value();
+        }
+      }
+      return Optional.ofNullable(value);
+    }
+
     /** The unit name; the type suffix is added when missing ({@code job1} → {@code job1.scope}). */
     public B name(String name) {
       this.name = UnitNames.complete(name, type.suffix(), "unit name");

@@ -58,6 +58,10 @@ class EnforcementTest {
         .property("KillMode", "mixed").property("Delegate", "yes").build()));
     assertTrue(Enforcement.needsControllers(ScopeSpec.builder().property("MemoryMax", "1G").build()));
     assertTrue(Enforcement.needsControllers(ScopeSpec.builder().property("Delegate", "io").build()));
+    // An emptied list sets no limit (GrammarFuzzVmTest found it flagged on a user manager).
+    assertFalse(Enforcement.needsControllers(ScopeSpec.builder().property("IOWriteBandwidthMax", "").build()));
+    assertTrue(Enforcement.needsControllers(ScopeSpec.builder().property("IOWriteBandwidthMax", "")
+        .property("IOWriteBandwidthMax", "/dev/sda 1M").build()));
   }
 
   @Test

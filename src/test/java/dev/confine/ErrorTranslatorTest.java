@@ -37,6 +37,27 @@ class ErrorTranslatorTest {
   }
 
   @Test
+  void aContainerTerminalTakesRootOrAnOpenPtyGrant() {
+    SystemdException e = ErrorTranslator.translate(INTERACTIVE, "Interactive authentication required.",
+        "OpenMachinePTY", Manager.SYSTEM, ErrorTranslator.MACHINED, NOT_ASKED);
+
+    assertEquals("systemd-machined refused OpenMachinePTY: Interactive authentication required."
+        + " A terminal inside a container takes root, or a"
+        + " polkit rule that allows org.freedesktop.machine1.open-pty: run as root, or use --pipe.",
+        e.getMessage());
+  }
+
+  @Test
+  void anUnknownContainerNamesWhatListsTheKnownOnes() {
+    SystemdException e = ErrorTranslator.translate("org.freedesktop.machine1.NoSuchMachine",
+        "No machine 'box' known", "OpenMachinePTY", Manager.SYSTEM, ErrorTranslator.MACHINED, NOT_ASKED);
+
+    assertEquals(InvalidArgumentException.class, e.getClass());
+    assertEquals("No machine 'box' known. machinectl list shows the containers systemd-machined knows.",
+        e.getMessage());
+  }
+
+  @Test
   void refusalMeansARuleSaidNoOrPolkitIsNotRunning() {
     SystemdException e = translate(ACCESS_DENIED, "Permission denied", "StartTransientUnit",
         Manager.SYSTEM, () -> 257);

@@ -26,6 +26,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
+import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
@@ -86,6 +87,8 @@ final class FakeSystemd implements AutoCloseable {
   private volatile String jobResult = "done";
   private volatile Supplier<? extends DBusExecutionException> error;
   private volatile String version = VERSION;
+  private volatile String activeState = "inactive";
+  private volatile String scopeResult = "success";
   /** Unit name to the object path the fake puts a started unit at. */
   private final Map<String, String> unitPaths = new ConcurrentHashMap<>();
 
@@ -188,6 +191,24 @@ final class FakeSystemd implements AutoCloseable {
   FakeSystemd unitAt(String unit, String path) {
     unitPaths.put(unit, path);
     return this;
+  }
+
+  /** The ActiveState of every unit the fake has: {@code inactive} (ended) unless set. */
+  FakeSystemd activeState(String state) {
+    this.activeState = state;
+    return this;
+  }
+
+  /** The Result of every scope the fake has: {@code success} unless set. */
+  FakeSystemd scopeResult(String result) {
+    this.scopeResult = result;
+    return this;
+  }
+
+  /** Sends a change of the unit at {@code path}'s ActiveState, as systemd does. */
+  void announceChange(String path) throws DBusException {
+    connection.sendMessage(new Properties.PropertiesChanged(path, "org.freedesktop.systemd1.Unit",
+        Map.of("ActiveState", new Variant<>(activeState)), List.of()));
   }
 
   /** Makes {@code StartTransientUnit} fail with this D-Bus error (the exception's class name). */
@@ -352,8 +373,18 @@ final class FakeSystemd implements AutoCloseable {
     }
 
     @Override
+    public String getResult() {
+      return scopeResult;
+    }
+
+    @Override
     public String getActiveState() {
-      return "inactive";
+      return activeState;
+    }
+
+    @Override
+    public byte[] getInvocationID() {
+      return new byte[16];
     }
 
     @Override
@@ -377,6 +408,9 @@ final class FakeSystemd implements AutoCloseable {
   public interface ScopeApi extends DBusInterface {
     @DBusBoundProperty(name = "ControlGroup")
     String getControlGroup();
+
+    @DBusBoundProperty(name = "Result")
+    String getResult();
   }
 
   /** The part of a unit's interface the fake implements. */
@@ -388,6 +422,9 @@ final class FakeSystemd implements AutoCloseable {
 
     @DBusBoundProperty(name = "ActiveState")
     String getActiveState();
+
+    @DBusBoundProperty(name = "InvocationID")
+    byte[] getInvocationID();
   }
 
   /** The part of systemd's manager interface the fake implements. */

@@ -10,6 +10,8 @@ import dev.confine.FakeSystemd.JobSignal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -177,6 +179,21 @@ class FakeSystemdBusTest {
         e.getMessage());
   }
 
+  @Test
+  void aScopeSystemdCouldNotFillSaysWhyAndWhatToDo() {
+    fake.jobResult("failed").scopeResult("resources")
+        .unitAt("stuck.scope", "/org/freedesktop/systemd1/unit/stuck_2escope");
+
+    JobFailedException e = assertThrows(JobFailedException.class,
+        () -> systemd.startScope(ScopeSpec.builder().name("stuck").build(), SELF));
+
+    assertEquals("starting stuck.scope failed (job result: failed); systemd could not move the process"
+        + " into the scope (result: resources). The process sits in a cgroup the system manager may"
+        + " not take it out of, as when it was started with runuser or su from a system service: start"
+        + " it from a login session, or run it as a service (without --scope). See: journalctl -u"
+        + " stuck.scope", e.getMessage());
+  }
+
   static Stream<Arguments> dbusErrors() {
     return Stream.of(
         error(() -> new UnitExists(REFUSAL), UnitExistsException.class,
@@ -293,6 +310,59 @@ class FakeSystemdBusTest {
 
     assertEquals("build-2.scope", systemd.awaitExit("build-2.scope").unit());
     assertEquals(List.of("Unref /org/freedesktop/systemd1/unit/build_2d2_2escope"), steeringOnceSent(1));
+  }
+
+  @Test
+  void aWaitWithATimeoutEndsWhileTheUnitRunsOnAndReleasesIt() throws Exception {
+    fake.unitAt("build-4.scope", "/org/freedesktop/systemd1/unit/build_2d4_2escope").activeState("active");
+    systemd.startScope(ScopeSpec.builder().name("build-4").build(), SELF);
+
+    SystemdTimeoutException e = assertThrows(SystemdTimeoutException.class,
+        () -> systemd.awaitExit("build-4.scope", Duration.ofMillis(300)));
+
+    assertEquals("build-4.scope did not end within the time given (it is active)", e.getMessage());
+    assertEquals(List.of("Unref /org/freedesktop/systemd1/unit/build_2d4_2escope"), steeringOnceSent(1));
+  }
+
+  @Test
+  void cancellingAnAsynchronousWaitStopsItAndReleasesTheUnit() throws Exception {
+    fake.unitAt("build-5.scope", "/org/freedesktop/systemd1/unit/build_2d5_2escope").activeState("active");
+    systemd.startScope(ScopeSpec.builder().name("build-5").build(), SELF);
+    CompletableFuture<UnitExit> exit = systemd.awaitExitAsync("build-5.scope");
+    Thread.sleep(200); // waiting by now
+
+    assertTrue(exit.cancel(true));
+
+    assertEquals(List.of("Unref /org/freedesktop/systemd1/unit/build_2d5_2escope"), steeringOnceSent(1));
+  }
+
+  @Test
+  void closeLeavesNoThreadBehind() throws Exception {
+    fake.unitAt("build-6.scope", "/org/freedesktop/systemd1/unit/build_2d6_2escope")
+        .unitAt("build-7.scope", "/org/freedesktop/systemd1/unit/build_2d7_2escope").activeState("active");
+    connectWatchWaitAndClose("build-6"); // once first: the fake's own threads that serve the calls stay
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+    connectWatchWaitAndClose("build-7");
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<String> left;
+    do {
+      Thread.sleep(50);
+      left = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+          .filter(Thread::isAlive).map(Thread::getName).sorted().toList();
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    assertEquals(List.of(), left);
+  }
+
+  private void connectWatchWaitAndClose(String scope) throws Exception {
+    Systemd another = Systemd.connect(Manager.SYSTEM, fake.address());
+    another.startScope(ScopeSpec.builder().name(scope).build(), SELF);
+    another.watchUnits(event -> {});
+    fake.announceChange(UnitNames.objectPath(scope + ".scope"));
+    another.awaitExitAsync(scope + ".scope");
+    Thread.sleep(200);
+    another.close();
   }
 
   @Test

@@ -511,14 +511,18 @@ class SystemdRefusalsTest {
       TimerSlackNSec | -1 | refused: a time span such as 50us
       # LogFilterPatterns (253, bus_append_execute_property): the whole value, ~ first for a deny
       # pattern. The manager skips an empty pattern, and resets the lists when a call leaves
-      # them empty: confine sends that as no pattern at all. (The manager refuses a pattern
-      # PCRE2 does not compile, which confine does not check.)
+      # them empty: confine sends that as no pattern at all. The manager refuses a pattern
+      # PCRE2 does not compile; confine refuses those errors Java's regular expressions share.
       LogFilterPatterns | foo | LogFilterPatterns a(bs) [[true, foo]]
       LogFilterPatterns | ~foo | LogFilterPatterns a(bs) [[false, foo]]
       LogFilterPatterns | "^a.* b$" | LogFilterPatterns a(bs) [[true, ^a.* b$]]
       LogFilterPatterns | ~~x | LogFilterPatterns a(bs) [[false, ~x]]
       LogFilterPatterns | "" | LogFilterPatterns a(bs) []
       LogFilterPatterns | ~ | LogFilterPatterns a(bs) []
+      LogFilterPatterns | [a | refused: a regular expression (unclosed character class
+      LogFilterPatterns | ~(a | refused: a regular expression (unclosed group
+      LogFilterPatterns | a) | refused: a regular expression (unmatched closing ')'
+      LogFilterPatterns | *a | refused: a regular expression (dangling meta character
       """;
 
   static List<Row> rows() {

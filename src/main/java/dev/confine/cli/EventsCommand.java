@@ -5,9 +5,8 @@ import dev.confine.Systemd;
 import dev.confine.UnitEvent;
 import java.io.PrintWriter;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +30,7 @@ final class EventsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = output.out();
-    Semaphore printed = new Semaphore(0);
+    AtomicInteger printed = new AtomicInteger();
     // Everything that needs no bus is checked before connecting.
     if (count < 0) {
       throw new IllegalArgumentException("invalid value for --count: '" + count + "' (expected 0 or more)");
@@ -41,15 +40,15 @@ final class EventsCommand implements Callable<Integer> {
         Subscription events = systemd.watchUnits(fullNames(systemd), event -> {
           out.println(output.json ? Json.write(event) : text(event));
           out.flush();
-          printed.release();
+          if (printed.incrementAndGet() == count) {
+            systemd.close(); // ends awaitClose below
+          }
         })) {
       // Ready: what happens from here on is reported (tests and scripts wait for this line).
       output.err().println("confine: watching unit changes");
       output.err().flush();
-      if (count == 0) {
-        new CountDownLatch(1).await();
-      }
-      printed.acquire(count);
+      // Through restarts of systemd and the bus; a bus lost for good ends it with one line.
+      systemd.awaitClose();
     }
     return 0;
   }

@@ -1,5 +1,7 @@
 package dev.confine.cli;
 
+import dev.confine.MachinePty;
+import dev.confine.Systemd;
 import dev.confine.bus.Descriptors;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -14,6 +16,7 @@ final class Pty implements AutoCloseable {
   private static final int O_RDWR = 02;
   private static final int O_NOCTTY = 0400;
   private static final int O_CLOEXEC = 02000000;
+  private static final int F_DUPFD_CLOEXEC = 1030;
   private static final long TIOCGPTN = 0x80045430L;
   private static final long TIOCGPTPEER = 0x5441L;
   private static final long TIOCGWINSZ = 0x5413L;
@@ -37,20 +40,19 @@ final class Pty implements AutoCloseable {
   private byte[] savedMode;
   private int rawFd = -1;
 
-  private Pty(ForeignCalls c) throws Throwable {
+  /** Takes over {@code master}, whose other end is at {@code path}, and opens that other end. */
+  private Pty(ForeignCalls c, int master, String path) throws Throwable {
     this.c = c;
     ioctlInt = c.function("ioctl", "ili", 2);
     ioctlPointer = c.function("ioctl", "ilp", 2);
     close = c.function("close", "i", -1);
     tcgetattr = c.function("tcgetattr", "ip", -1);
     tcsetattr = c.function("tcsetattr", "iip", -1);
-    master = check((int) c.function("posix_openpt", "i", -1).invoke(O_RDWR | O_NOCTTY | O_CLOEXEC), "posix_openpt");
+    this.master = master;
+    this.path = path;
     try {
-      check((int) c.function("unlockpt", "i", -1).invoke(master), "unlockpt");
-      Object number = c.allocate(4);
-      check((int) ioctlPointer.invoke(master, TIOCGPTN, number), "TIOCGPTN");
-      path = "/dev/pts/" + c.getInt(number, 0);
-      // The other end opened through the master (Linux 4.13): no path lookup, no controlling tty.
+      // The other end opened through the master (Linux 4.13): no path lookup, which would not
+      // work for a container's terminal, and no controlling tty.
       peer = check((int) ioctlInt.invoke(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC), "TIOCGPTPEER");
     } catch (Throwable e) {
       close.invoke(master);
@@ -60,9 +62,51 @@ final class Pty implements AutoCloseable {
 
   /** Opens a new pseudo-terminal, or says why it cannot on this JVM or machine. */
   static Pty open() throws IOException {
-    ForeignCalls calls = ForeignCalls.load("a pseudo-terminal (--pty, --shell)");
+    ForeignCalls c = calls();
+    return create(() -> {
+      int master = check((int) c.function("posix_openpt", "i", -1).invoke(O_RDWR | O_NOCTTY | O_CLOEXEC),
+          "posix_openpt");
+      String path;
+      try {
+        check((int) c.function("unlockpt", "i", -1).invoke(master), "unlockpt");
+        Object number = c.allocate(4);
+        check((int) c.function("ioctl", "ilp", 2).invoke(master, TIOCGPTN, number), "TIOCGPTN");
+        path = "/dev/pts/" + c.getInt(number, 0);
+      } catch (Throwable e) {
+        c.function("close", "i", -1).invoke(master);
+        throw e;
+      }
+      return new Pty(c, master, path);
+    });
+  }
+
+  /**
+   * A new pseudo-terminal inside the container {@code machine}, which systemd-machined opens there
+   * ({@code systemd-run -M NAME --pty}); its path is the container's.
+   */
+  static Pty inMachine(String machine) throws IOException {
+    ForeignCalls c = calls();
+    try (MachinePty terminal = Systemd.openMachinePty(machine)) {
+      // A copy of our own, as systemd-run makes: closing machined's connection closes the original.
+      int received = Descriptors.number(terminal.master());
+      return create(() -> {
+        int master = (int) c.function("fcntl", "iii", 2).invoke(received, F_DUPFD_CLOEXEC, 3);
+        return new Pty(c, check(master, "F_DUPFD_CLOEXEC"), terminal.path());
+      });
+    }
+  }
+
+  private static ForeignCalls calls() {
+    return ForeignCalls.load("a pseudo-terminal (--pty, --shell)");
+  }
+
+  private interface Opening {
+    Pty open() throws Throwable;
+  }
+
+  private static Pty create(Opening opening) throws IOException {
     try {
-      return new Pty(calls);
+      return opening.open();
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Throwable e) {

@@ -108,8 +108,13 @@ final class RemoteBus {
 
   /** Whether {@code -M [USER@]NAME} names this machine: {@code .host}, or nothing after @. */
   static boolean isThisMachine(String machine) {
-    String name = machine.substring(machine.indexOf('@') + 1);
+    String name = machineName(machine);
     return name.equals(".host") || name.isEmpty();
+  }
+
+  /** The NAME of {@code -M [USER@]NAME}. */
+  static String machineName(String machine) {
+    return machine.substring(machine.indexOf('@') + 1);
   }
 
   private static int append(StringBuilder address, int argument, String value) {

@@ -342,7 +342,8 @@ final class RunCommand implements Callable<Integer> {
       return runTrigger(manager, triggerSpec(), command.isEmpty() ? null : serviceSpec(manager, environment, null));
     }
     if (pty && (!pipe || Terminals.allStandardStreamsAreTerminals())) {
-      try (Pty terminal = Pty.open()) {
+      try (Pty terminal = machine != null && !RemoteBus.isThisMachine(machine)
+          ? Pty.inMachine(RemoteBus.machineName(machine)) : Pty.open()) {
         // Before the service starts: its first look at the terminal should see the right size.
         terminal.copySizeFrom(1);
         return runService(manager, serviceSpec(manager, environment, terminal), terminal);
@@ -453,11 +454,6 @@ final class RunCommand implements Callable<Integer> {
     if (machine != null && scope) {
       throw usage("--scope cannot be combined with --machine: confine cannot move its own process"
           + " into another manager's scope");
-    }
-    if (machine != null && pty && !RemoteBus.isThisMachine(machine)) {
-      // systemd-run asks systemd-machined for a terminal inside the container (OpenMachinePTY).
-      throw usage("--pty with --machine takes .host only: confine cannot yet open a terminal inside"
-          + " a container; use --pipe");
     }
     if ((pipe || pty) && noBlock) {
       throw usage("--pty/--pipe is not compatible with --no-block");

@@ -36,7 +36,6 @@ class RunCommandTest {
       run -H host --scope -- true                   | 2 | scope execution is not supported on remote systems
       run -H host --pipe -- true                    | 2 | --pty/--pipe is only supported when connecting to the local system or containers
       run -M .host --scope -- true                  | 2 | --scope cannot be combined with --machine
-      run -M box -t -- true                         | 2 | --pty with --machine takes .host only
       run -M x -H host --user -- true               | 2 | execution in user context is not supported on remote systems
       run -H host -M .host --scope -- true          | 2 | --scope cannot be combined with --machine
       run -H user@ -- true                          | 1 | invalid value for --host: 'user@' (expected [USER@]HOST[:PORT][/MACHINE])

@@ -64,6 +64,11 @@ public final class Guest {
 
   static Result run(Map<String, String> environment, String stdin, List<String> command)
       throws IOException, InterruptedException {
+    return run(environment, stdin, command, Duration.ofSeconds(120));
+  }
+
+  static Result run(Map<String, String> environment, String stdin, List<String> command, Duration limit)
+      throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     Path out = Files.createTempFile("confine-test", ".out");
@@ -72,7 +77,7 @@ public final class Guest {
       Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       process.getOutputStream().close();
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new AssertionError("timed out: " + command);
       }
@@ -111,12 +116,17 @@ public final class Guest {
 
   /** systemctl for the manager confine uses by default here (--user unless root). */
   static String systemctl(String... args) throws IOException, InterruptedException {
+    return systemctlResult(args).out().trim();
+  }
+
+  /** {@link #systemctl}, with its status and stderr. */
+  static Result systemctlResult(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("systemctl"));
     if (!ROOT) {
       command.add("--user");
     }
     command.addAll(List.of(args));
-    return run(Map.of(), "", command).out().trim();
+    return run(Map.of(), "", command);
   }
 
   /**

@@ -30,7 +30,7 @@ class RunPtyVmTest {
       : Files.isExecutable(Path.of("/opt/jdk/bin/java")) ? "/opt/jdk" : null;
 
   /** Runs a shell command line on a terminal of script(1); {@code confine run} in it is bin/confine's. */
-  private static Result onTerminal(String commandLine, Map<String, String> environment) throws Exception {
+  static Result onTerminal(String commandLine, Map<String, String> environment) throws Exception {
     Map<String, String> env = new HashMap<>(environment);
     env.putIfAbsent("TERM", "xterm-confine");
     env.putAll(ptyEnvironment());
@@ -140,7 +140,7 @@ class RunPtyVmTest {
    * Where no JVM here can open a pseudo-terminal: checks that confine said so in one line and
    * started nothing, and returns true (the case has nothing more to check).
    */
-  private static boolean refusedForItsJava(Result result) {
+  static boolean refusedForItsJava(Result result) {
     if (PTY_JAVA != null) {
       return false;
     }

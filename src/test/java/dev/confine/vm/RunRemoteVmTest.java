@@ -181,9 +181,6 @@ class RunRemoteVmTest {
     assertTrue(user.err().contains("execution in user context is not supported on remote systems"), user::toString);
     Result scope = confineInProcess("run", "-H", "box", "--scope", "--", "true");
     assertEquals(2, scope.status(), scope::toString);
-    Result pty = confineInProcess("run", "-M", "box", "--pty", "--", "true");
-    assertEquals(2, pty.status(), pty::toString);
-    assertTrue(pty.err().contains("--pty with --machine takes .host only"), pty::toString);
     Result bad = confineInProcess("run", "-M", "no_such", "--", "true");
     assertEquals(1, bad.status(), bad::toString);
   }

@@ -1,0 +1,117 @@
+package dev.confine.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * systemd or the bus going away while confine waits for a service, as TEST-74 checks of
+ * systemd-run: confine waits for them to come back, on the same connection after a
+ * daemon-reexec and on a new one after a restart of dbus-daemon, and passes the service's status
+ * on as if nothing had happened, with nothing on stderr.
+ */
+@Tag("vm")
+class ReconnectVmTest {
+
+  @Test
+  void waitOutlivesADaemonReexec() throws Exception {
+    assertWaitOutlives("daemon-reexec");
+  }
+
+  @Test
+  void waitOutlivesARestartOfDbus() throws Exception {
+    assertWaitOutlives("restart", "dbus.service");
+  }
+
+  /** confine events hears again after a restart of dbus-daemon, on a connection of its own making. */
+  @Test
+  void eventsGoOnAfterARestartOfDbus() throws Exception {
+    String unit = Guest.uniqueName("confine-reconnect") + ".service";
+    Guest.Result started = Guest.confine("run", "-u", unit, "-q", "--", "sleep", "300");
+    assertEquals(0, started.status(), started::toString);
+    Path out = Files.createTempFile("confine-reconnect", ".out");
+    Path err = Files.createTempFile("confine-reconnect", ".err");
+    try {
+      Process events = new ProcessBuilder(Guest.CONFINE.toString(), "events", "-n", "1", unit)
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!Files.readString(err).contains("watching unit changes")) {
+        assertTrue(System.nanoTime() < deadline && events.isAlive(), "events never started: " + Files.readString(err));
+        Thread.sleep(100);
+      }
+      Guest.Result restarted = Guest.systemctlResult("restart", "dbus.service");
+      assertEquals(0, restarted.status(), restarted::toString);
+      // A change before confine is back goes unheard: make one every two seconds until one is heard.
+      deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!events.waitFor(2, TimeUnit.SECONDS)) {
+        if (System.nanoTime() > deadline) {
+          events.destroyForcibly();
+          throw new AssertionError("events heard nothing after the restart; stderr: " + Files.readString(err));
+        }
+        Guest.systemctl("restart", unit);
+      }
+      assertEquals("confine: watching unit changes\n", Files.readString(err));
+      assertEquals(0, events.exitValue());
+      String heard = Files.readString(out);
+      assertTrue(heard.contains(unit), heard);
+    } finally {
+      Guest.systemctl("stop", unit);
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      restoreLogins("restart");
+    }
+  }
+
+  /** Waits until confine has started the unit; fails at once, with its stderr, if confine ended. */
+  private static void awaitActive(String unit, Process confine, Path err) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!Guest.systemctl("show", "-P", "ActiveState", unit).equals("active")) {
+      if (!confine.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(unit + " never became active; confine's stderr: " + Files.readString(err));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * As root, a restart of the system's dbus-daemon leaves systemd-logind (257) without a bus, and
+   * so logins without a session: give the rest of the suite a working one.
+   */
+  private static void restoreLogins(String... systemctl) throws Exception {
+    if (Guest.ROOT && systemctl[0].equals("restart")) {
+      Guest.Result restarted = Guest.systemctlResult("restart", "systemd-logind.service");
+      assertEquals(0, restarted.status(), restarted::toString);
+    }
+  }
+
+  private static void assertWaitOutlives(String... systemctl) throws Exception {
+    String unit = Guest.uniqueName("confine-reconnect") + ".service";
+    Path err = Files.createTempFile("confine-reconnect", ".err");
+    try {
+      Process confine = new ProcessBuilder(Guest.CONFINE.toString(), "run", "-u", unit, "--wait", "-q", "--",
+          "sh", "-c", "sleep 12; exit 37")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+      awaitActive(unit, confine, err);
+      Guest.Result done = Guest.systemctlResult(systemctl);
+      assertEquals(0, done.status(), done::toString);
+      if (!confine.waitFor(90, TimeUnit.SECONDS)) {
+        confine.destroyForcibly();
+        throw new AssertionError("confine still waits; stderr: " + Files.readString(err));
+      }
+      assertEquals("", Files.readString(err, StandardCharsets.UTF_8));
+      assertEquals(37, confine.exitValue());
+      assertEquals("not-found", Guest.loadState(unit), "the unit is collected once read");
+    } finally {
+      Files.deleteIfExists(err);
+      Guest.systemctl("reset-failed", unit);
+      restoreLogins(systemctl);
+    }
+  }
+}
