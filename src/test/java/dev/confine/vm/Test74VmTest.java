@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code --shell}, {@code --pty}, {@code --machine=.host --pty} and {@code --scope --shell} in
  * {@link RunPtyVmTest};
  * {@code --json=short|pretty} in {@link RunOptionsVmTest}; {@code -M .host} in
- * {@link RunRemoteVmTest}. Left for the reliability work: the daemon-reexec during
- * {@code --wait} ({@code disconnecttest}). Not systemd-run: the run0 block.
+ * {@link RunRemoteVmTest}; the daemon-reexec during {@code --wait} ({@code disconnecttest}) in
+ * {@link ReconnectVmTest}. Not systemd-run: the run0 block.
  */
 @Tag("vm")
 @Tag("vm-root")
