@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Parsers for the settings that filter what a unit's processes do: BPFProgram=,
@@ -237,26 +235,92 @@ final class FilterValues {
    * A pattern, {@code ~} first for one whose messages are dropped, sent as (allow, pattern). The
    * manager skips an empty pattern and resets the lists when a call leaves them empty: confine
    * sends that as the empty array, which merges as a reset. The manager compiles each pattern
-   * with PCRE2 and refuses one that does not compile. confine refuses the errors that PCRE2 and
-   * Java's regular expressions share (an unclosed bracket or group, a quantifier with nothing to
-   * repeat) and leaves the rest to the manager, since PCRE2 takes much that Java does not.
+   * with PCRE2 and refuses one that does not compile; confine refuses the plain mistakes
+   * ({@link #regexMistake}) and leaves the finer points of PCRE2's syntax to the manager.
    */
-  /** Java's words for syntax errors PCRE2 makes too. */
-  private static final List<String> PCRE_ERRORS_TOO = List.of("Unclosed character class", "Unclosed group",
-      "Unmatched closing ')'", "Dangling meta character");
-
   static List<Assignment> logFilterPattern(String property, String value) {
     boolean allow = !value.startsWith("~");
     String pattern = allow ? value : value.substring(1);
-    try {
-      Pattern.compile(pattern);
-    } catch (PatternSyntaxException e) {
-      if (PCRE_ERRORS_TOO.stream().anyMatch(e.getDescription()::startsWith)) {
-        throw Values.invalid(property, value, "a regular expression (" + e.getDescription().toLowerCase(Locale.ROOT)
-            + " at index " + e.getIndex() + "), ~ first to drop what it matches");
-      }
+    String mistake = regexMistake(pattern);
+    if (mistake != null) {
+      throw Values.invalid(property, value, "a regular expression (" + mistake + "), ~ first to drop what"
+          + " it matches");
     }
     return List.of(new Assignment(property, "a(bs)",
         pattern.isEmpty() ? List.of() : List.of(List.of(allow, pattern))));
+  }
+
+  /**
+   * What PCRE2 would refuse for certain in {@code pattern}, read as PCRE2 reads it: a character
+   * class without its {@code ]}, a group without its {@code )} or a {@code )} without its group,
+   * a quantifier with nothing before it to repeat. Null when none of these is there.
+   */
+  static String regexMistake(String pattern) {
+    int depth = 0;
+    boolean repeatable = false;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\' && pattern.startsWith("Q", i + 1)) {
+        int end = pattern.indexOf("\\E", i + 2);
+        i = end < 0 ? pattern.length() : end + 1; // \Q…\E quotes; unended, to the end
+        repeatable = true;
+      } else if (c == '\\') {
+        i++;
+        repeatable = true;
+      } else if (c == '[') {
+        i = classEnd(pattern, i);
+        if (i < 0) {
+          return "a [ without its ]";
+        }
+        repeatable = true;
+      } else if (c == '(') {
+        depth++;
+        repeatable = false;
+        if (pattern.startsWith("?", i + 1)) {
+          i++; // (?…: a group's options, not a quantifier
+        }
+      } else if (c == ')') {
+        if (--depth < 0) {
+          return "a ) without its (";
+        }
+        repeatable = true;
+      } else if (c == '|') {
+        repeatable = false;
+      } else if (c == '*' || c == '+' || c == '?') {
+        if (!repeatable) {
+          return "a " + c + " with nothing before it to repeat";
+        }
+        // A quantifier may be followed by one + or ? (possessive, lazy), not by another quantifier.
+        if (i + 1 < pattern.length() && "+?".indexOf(pattern.charAt(i + 1)) >= 0) {
+          i++;
+        }
+        repeatable = false;
+      } else {
+        repeatable = true;
+      }
+    }
+    return depth > 0 ? "a ( without its )" : null;
+  }
+
+  /** The index of the ] that ends the class opened at {@code open}, or -1. */
+  private static int classEnd(String pattern, int open) {
+    int i = open + 1;
+    if (pattern.startsWith("^", i)) {
+      i++;
+    }
+    if (pattern.startsWith("]", i)) {
+      i++; // a ] first is one of the class's characters
+    }
+    for (; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '[' && pattern.startsWith(":", i + 1) && pattern.indexOf(":]", i + 2) > 0) {
+        i = pattern.indexOf(":]", i + 2) + 1; // [:alpha:]
+      } else if (c == ']') {
+        return i;
+      }
+    }
+    return -1;
   }
 }

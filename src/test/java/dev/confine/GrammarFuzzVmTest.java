@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 @Tag("vm")
 class GrammarFuzzVmTest {
   private static final long SEED = 20261203L;
-  private static final int CORPUS = 150;
+  private static final int CORPUS = 80;
 
   @Test
   void systemdTakesWhatConfineTakes() throws Exception {

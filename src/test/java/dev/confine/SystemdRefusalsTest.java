@@ -512,17 +512,22 @@ class SystemdRefusalsTest {
       # LogFilterPatterns (253, bus_append_execute_property): the whole value, ~ first for a deny
       # pattern. The manager skips an empty pattern, and resets the lists when a call leaves
       # them empty: confine sends that as no pattern at all. The manager refuses a pattern
-      # PCRE2 does not compile; confine refuses those errors Java's regular expressions share.
+      # PCRE2 does not compile; confine refuses the plain mistakes (FilterValues.regexMistake).
       LogFilterPatterns | foo | LogFilterPatterns a(bs) [[true, foo]]
       LogFilterPatterns | ~foo | LogFilterPatterns a(bs) [[false, foo]]
       LogFilterPatterns | "^a.* b$" | LogFilterPatterns a(bs) [[true, ^a.* b$]]
       LogFilterPatterns | ~~x | LogFilterPatterns a(bs) [[false, ~x]]
       LogFilterPatterns | "" | LogFilterPatterns a(bs) []
       LogFilterPatterns | ~ | LogFilterPatterns a(bs) []
-      LogFilterPatterns | [a | refused: a regular expression (unclosed character class
-      LogFilterPatterns | ~(a | refused: a regular expression (unclosed group
-      LogFilterPatterns | a) | refused: a regular expression (unmatched closing ')'
-      LogFilterPatterns | *a | refused: a regular expression (dangling meta character
+      LogFilterPatterns | [a | refused: a regular expression (a [ without its ]
+      LogFilterPatterns | ~(a | refused: a regular expression (a ( without its )
+      LogFilterPatterns | a) | refused: a regular expression (a ) without its (
+      LogFilterPatterns | *a | refused: a regular expression (a * with nothing before it to repeat
+      LogFilterPatterns | {x[y | refused: a regular expression (a [ without its ]
+      LogFilterPatterns | []a] | LogFilterPatterns a(bs) [[true, []a]]]
+      LogFilterPatterns | [[:alpha:]]+ | LogFilterPatterns a(bs) [[true, [[:alpha:]]+]]
+      LogFilterPatterns | (?i)a*?b++ | LogFilterPatterns a(bs) [[true, (?i)a*?b++]]
+      LogFilterPatterns | \\Q(\\E | LogFilterPatterns a(bs) [[true, \\Q(\\E]]
       """;
 
   static List<Row> rows() {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("vm")
 class ConcurrencyVmTest {
-  private static final int UNITS = 48;
+  private static final int UNITS = 32;
   private static final int THREADS = 16;
 
   @Test
@@ -126,11 +126,16 @@ class ConcurrencyVmTest {
     assertEquals("not-found", Guest.loadState(name + ".service"));
   }
 
-  /** confine processes starting one name at once: one runs, the others say why in one line. */
+  /**
+   * Two confine processes starting one name at once: one runs, the other says why in one line.
+   * Root's pass only: the CLI's answer does not depend on the manager, and each process is a JVM
+   * start, seconds under emulation.
+   */
   @Test
+  @Tag("vm-root")
   void processesStartingOneNameHaveOneWinner() throws Exception {
     String unit = Guest.uniqueName("confine-same") + ".service";
-    int contenders = 3; // each a JVM: seconds of CPU under emulation
+    int contenders = 2;
     List<Process> processes = new ArrayList<>();
     List<Path> errs = new ArrayList<>();
     try {

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,21 +22,42 @@ import org.junit.jupiter.api.Test;
 @Tag("vm")
 class ReconnectVmTest {
 
+  /** One wait through both, in turn: each confine process is a JVM start, seconds under emulation. */
   @Test
-  void waitOutlivesADaemonReexec() throws Exception {
-    assertWaitOutlives("daemon-reexec");
-  }
-
-  @Test
-  void waitOutlivesARestartOfDbus() throws Exception {
-    assertWaitOutlives("restart", "dbus.service");
+  void waitOutlivesADaemonReexecThenARestartOfDbus() throws Exception {
+    String unit = Guest.uniqueName("confine-reconnect") + ".service";
+    Path err = Files.createTempFile("confine-reconnect", ".err");
+    try {
+      Process confine = new ProcessBuilder(Guest.CONFINE.toString(), "run", "-u", unit, "--wait", "-q", "--",
+          "sh", "-c", "sleep 25; exit 37")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+      awaitActive(unit, confine, err);
+      for (String[] away : List.of(new String[] {"daemon-reexec"}, new String[] {"restart", "dbus.service"})) {
+        Guest.Result done = Guest.systemctlResult(away);
+        assertEquals(0, done.status(), done::toString);
+        assertTrue(confine.isAlive(), () -> "confine gave up after " + String.join(" ", away) + ": " + err);
+      }
+      if (!confine.waitFor(90, TimeUnit.SECONDS)) {
+        confine.destroyForcibly();
+        throw new AssertionError("confine still waits; stderr: " + Files.readString(err));
+      }
+      assertEquals("", Files.readString(err, StandardCharsets.UTF_8));
+      assertEquals(37, confine.exitValue());
+      assertEquals("not-found", Guest.loadState(unit), "the unit is collected once read");
+    } finally {
+      Files.deleteIfExists(err);
+      Guest.systemctl("reset-failed", unit);
+      restoreLogins();
+    }
   }
 
   /** confine events hears again after a restart of dbus-daemon, on a connection of its own making. */
   @Test
   void eventsGoOnAfterARestartOfDbus() throws Exception {
     String unit = Guest.uniqueName("confine-reconnect") + ".service";
-    Guest.Result started = Guest.confine("run", "-u", unit, "-q", "--", "sleep", "300");
+    Guest.Result started = Guest.run(Map.of(), "", Guest.ROOT
+        ? List.of("systemd-run", "-q", "-u", unit, "sleep", "300")
+        : List.of("systemd-run", "--user", "-q", "-u", unit, "sleep", "300"));
     assertEquals(0, started.status(), started::toString);
     Path out = Files.createTempFile("confine-reconnect", ".out");
     Path err = Files.createTempFile("confine-reconnect", ".err");
@@ -65,7 +88,7 @@ class ReconnectVmTest {
       Guest.systemctl("stop", unit);
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
-      restoreLogins("restart");
+      restoreLogins();
     }
   }
 
@@ -84,34 +107,10 @@ class ReconnectVmTest {
    * As root, a restart of the system's dbus-daemon leaves systemd-logind (257) without a bus, and
    * so logins without a session: give the rest of the suite a working one.
    */
-  private static void restoreLogins(String... systemctl) throws Exception {
-    if (Guest.ROOT && systemctl[0].equals("restart")) {
+  private static void restoreLogins() throws Exception {
+    if (Guest.ROOT) {
       Guest.Result restarted = Guest.systemctlResult("restart", "systemd-logind.service");
       assertEquals(0, restarted.status(), restarted::toString);
-    }
-  }
-
-  private static void assertWaitOutlives(String... systemctl) throws Exception {
-    String unit = Guest.uniqueName("confine-reconnect") + ".service";
-    Path err = Files.createTempFile("confine-reconnect", ".err");
-    try {
-      Process confine = new ProcessBuilder(Guest.CONFINE.toString(), "run", "-u", unit, "--wait", "-q", "--",
-          "sh", "-c", "sleep 12; exit 37")
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-      awaitActive(unit, confine, err);
-      Guest.Result done = Guest.systemctlResult(systemctl);
-      assertEquals(0, done.status(), done::toString);
-      if (!confine.waitFor(90, TimeUnit.SECONDS)) {
-        confine.destroyForcibly();
-        throw new AssertionError("confine still waits; stderr: " + Files.readString(err));
-      }
-      assertEquals("", Files.readString(err, StandardCharsets.UTF_8));
-      assertEquals(37, confine.exitValue());
-      assertEquals("not-found", Guest.loadState(unit), "the unit is collected once read");
-    } finally {
-      Files.deleteIfExists(err);
-      Guest.systemctl("reset-failed", unit);
-      restoreLogins(systemctl);
     }
   }
 }
