@@ -60,9 +60,10 @@ else
         "$(cat /sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers)"
       run=("${java[@]}" -Dconfine.vm.delegation-extended=true "${launcher[@]}" --include-tag vm-delegated)
     else
-      # Tests tagged vm-root install system units or polkit rules: root's pass only.
+      # Tests tagged vm-root install system units or polkit rules: root's pass only; tests
+      # tagged vm-user behave alike for both managers: the user's pass only.
       run=("${java[@]}" "${launcher[@]}" --include-tag vm)
-      [ $who = root ] || run+=(--exclude-tag vm-root)
+      if [ $who = root ]; then run+=(--exclude-tag vm-user); else run+=(--exclude-tag vm-root); fi
     fi
     log "running the vm tests as $who"
     start=$(date +%s)

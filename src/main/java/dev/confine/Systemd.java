@@ -481,9 +481,12 @@ public final class Systemd implements AutoCloseable {
     long oomKills;
     // A permit per change signal, so a change between reading the state and waiting is not lost.
     Semaphore changes = new Semaphore(0);
-    Object invocation = bus.property(path, SystemdBus.UNIT, "InvocationID");
-    try (Subscription listener = bus.onPropertiesChanged(path, changes::release);
-        OomWatch oomWatch = OomWatch.start(cgroupOf(path, type))) {
+    // Its first reads too may meet systemd going away: a reexec just after the start.
+    Object invocation = outlasting("while " + name + " ran", name,
+        () -> bus.property(path, SystemdBus.UNIT, "InvocationID"), () -> {});
+    try (Subscription listener = surviving(name, path, invocation,
+            () -> bus.onPropertiesChanged(path, changes::release));
+        OomWatch oomWatch = OomWatch.start(surviving(name, path, invocation, () -> cgroupOf(path, type)))) {
       while (true) {
         String state = surviving(name, path, invocation,
             () -> String.valueOf(bus.property(path, SystemdBus.UNIT, "ActiveState")));
@@ -1018,8 +1021,9 @@ public final class Systemd implements AutoCloseable {
       // systemd could not move the processes in: "Failed to add PIDs to scope's control group".
       message.append("; systemd could not move the process into the scope (result: resources). The")
           .append(" process sits in a cgroup the ").append(bus.manager().description()).append(" may not")
-          .append(" take it out of, as when it was started with runuser or su from a system service:")
-          .append(" start it from a login session, or run it as a service (without --scope)");
+          .append(" take it out of, as when it was started with runuser or su from a system service, or")
+          .append(" when a user manager lost the system bus (a restart of dbus-daemon): start it from a")
+          .append(" login session, or run it as a service (without --scope)");
     }
     return message.append(". See: journalctl").append(bus.manager().systemctlFlag())
         .append(" -u ").append(unit).toString();

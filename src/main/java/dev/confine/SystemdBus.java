@@ -69,8 +69,7 @@ final class SystemdBus implements AutoCloseable {
       "org.freedesktop.DBus.Error.ServiceUnknown", // systemd has not taken its name back yet
       "org.freedesktop.DBus.Error.NameHasNoOwner",
       "org.freedesktop.DBus.Error.Disconnected",
-      "java.io.EOFException", // dbus-java's answer to a call pending when the connection broke
-      "org.freedesktop.dbus.exceptions.DBusExecutionException"); // its own: "Failed to Send"
+      "org.freedesktop.dbus.exceptions.DBusExecutionException"); // dbus-java's "Failed to Send"
 
   /** Replaced by {@link #reconnect} when the bus goes away (dbus-daemon restarted). */
   private volatile DBusConnection connection;
@@ -158,7 +157,11 @@ final class SystemdBus implements AutoCloseable {
    * {@link #reconnect}.
    */
   boolean wentAway(SystemdException e) {
-    return !connection.isConnected() || GONE_ERRORS.contains(e.dbusErrorName());
+    String name = e.dbusErrorName();
+    // dbus-java answers a call the broken connection lost with an error named after its own
+    // exception: java.io.EOFException, java.net.SocketException ("Connection reset").
+    return !closed && (!connection.isConnected() || GONE_ERRORS.contains(name)
+        || (name != null && name.startsWith("java.")));
   }
 
   /**
@@ -168,6 +171,9 @@ final class SystemdBus implements AutoCloseable {
    * still away.
    */
   synchronized boolean reconnect() {
+    if (closed) {
+      throw new SystemdException("the connection to the " + manager.description() + " was closed", null, null);
+    }
     if (connection.isConnected()) {
       return false;
     }
@@ -233,7 +239,7 @@ final class SystemdBus implements AutoCloseable {
         try {
           reconnect();
           return;
-        } catch (BusUnreachableException e) {
+        } catch (SystemdException e) { // not back yet, or closed meanwhile
           LOG.debug("the {} bus is not back yet", manager.description(), e);
         }
       }

@@ -189,9 +189,9 @@ class FakeSystemdBusTest {
 
     assertEquals("starting stuck.scope failed (job result: failed); systemd could not move the process"
         + " into the scope (result: resources). The process sits in a cgroup the system manager may"
-        + " not take it out of, as when it was started with runuser or su from a system service: start"
-        + " it from a login session, or run it as a service (without --scope). See: journalctl -u"
-        + " stuck.scope", e.getMessage());
+        + " not take it out of, as when it was started with runuser or su from a system service, or when"
+        + " a user manager lost the system bus (a restart of dbus-daemon): start it from a login session,"
+        + " or run it as a service (without --scope). See: journalctl -u stuck.scope", e.getMessage());
   }
 
   static Stream<Arguments> dbusErrors() {

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code confine run --pty} and {@code --shell}: the service on a new pseudo-terminal that confine
  * connects to its own, as {@code systemd-run --pty}. confine sits on a terminal of script(1), on
- * systemd 252 and 257, as root and as a user. The pseudo-terminal needs Java 21 or later: where
+ * systemd 252 and 257, as a user (the terminal is confine's side, the same for either manager,
+ * and each case is a JVM start, seconds under emulation), and through {@code -M .host} as root.
+ * The pseudo-terminal needs Java 21 or later: where
  * the guest's own JVM is older (bookworm's 17), confine runs on the host's newer JDK, which
  * run-vm.sh shares at /opt/jdk when the host has one; without it, each case checks what a user of
  * that JVM sees instead: one clear line, status 1, nothing started. The guest's own older JVM
@@ -39,6 +41,7 @@ class RunPtyVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void theServiceRunsOnATerminalOfItsOwnSizedLikeThisOne() throws Exception {
     Result result = onTerminal("before=$(stty -g); confine run -t -q -- sh -c '"
         + "tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-three-ttys; echo term=$TERM; stty size; exit 5';"
@@ -58,6 +61,7 @@ class RunPtyVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void backgroundPaintsTheServicesLines() throws Exception {
     Result result = onTerminal("confine run -t -q --background=44 -- printf 'one\\ntwo\\n'", Map.of());
     String out = result.out().replace("\r", "");
@@ -69,6 +73,7 @@ class RunPtyVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void keystrokesReachTheService() throws Exception {
     // script's stdin is its terminal's input: the service reads it through confine.
     Result result = Guest.run(ptyEnvironment(), "hello\n", List.of("script", "-qec",
@@ -82,10 +87,8 @@ class RunPtyVmTest {
 
   /** TEST-74's {@code systemd-run --wait --machine=.host --pty true}: the terminal through the bridge. */
   @Test
+  @Tag("vm-root")
   void machineDotHostRunsOnATerminal() throws Exception {
-    if (!Guest.ROOT) {
-      return;
-    }
     Result result = onTerminal("confine run --wait -q --machine=.host --pty -- sh -c '"
         + "[ -t 0 ] && [ -t 1 ] && echo on-a-tty; exit 6'; echo status=$?", Map.of());
     if (refusedForItsJava(result)) {
@@ -97,6 +100,7 @@ class RunPtyVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void shellStartsTheUsersShellAndPassesItsStatus() throws Exception {
     Result withCommand = confineInProcess("run", "--shell", "--", "true");
     assertEquals(2, withCommand.status(), withCommand::toString);
@@ -114,6 +118,7 @@ class RunPtyVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void withoutATerminalPtyAndPipeMeanPipe() throws Exception {
     Result result = Guest.run(ptyEnvironment(), "piped\n",
         List.of(Guest.CONFINE.toString(), "run", "-t", "-P", "-q", "--", "sh", "-c", "[ -t 0 ] || cat"));
@@ -122,6 +127,7 @@ class RunPtyVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void anOlderJavaIsRefusedWithAClearLine() throws Exception {
     if (OWN_JVM_CAN) {
       return;
