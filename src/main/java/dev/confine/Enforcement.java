@@ -62,8 +62,7 @@ final class Enforcement {
     List<String> needed = new ArrayList<>();
     String controller = PropertyTable.require(name).controller();
     // A list emptied (IOWriteBandwidthMax= with no value) sets no limit: it needs no controller.
-    boolean onlyResets = !assignments.isEmpty()
-        && assignments.stream().allMatch(a -> a.value() instanceof List<?> list && list.isEmpty());
+    boolean onlyResets = !assignments.isEmpty() && assignments.stream().allMatch(Assignment::empties);
     if (controller != null && LIMIT_CONTROLLERS.contains(controller) && !onlyResets) {
       needed.add(controller);
     }

@@ -43,6 +43,11 @@ final class PropertyTable {
     boolean replaces() {
       return merge.replaces(value);
     }
+
+    /** Whether it only empties a list ({@code IOWriteBandwidthMax=} with no value): sets nothing. */
+    boolean empties() {
+      return merge != Merge.REPLACES && replaces();
+    }
   }
 
   /** Converts a unit-file value to assignments, or throws {@link InvalidPropertyException}. */

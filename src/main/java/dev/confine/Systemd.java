@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -535,39 +535,35 @@ public final class Systemd implements AutoCloseable {
    * systemd answers again; {@code unit}, if any, is named in the message when it never does.
    */
   private <T> T outlasting(String when, String unit, Supplier<T> call, Runnable onReturn) {
-    Instant deadline = null;
-    long pauseMs = 250;
-    boolean away = false;
+    SystemdBus.Backoff away = null; // set once systemd or the bus went away
     while (true) {
       try {
-        if (away) {
+        if (away != null) {
           bus.reconnect();
           onReturn.run();
         }
         return call.get();
       } catch (SystemdException e) {
-        if (!bus.wentAway(e) && !(away && e instanceof BusUnreachableException)) {
+        if (!bus.wentAway(e) && !(away != null && e instanceof BusUnreachableException)) {
           throw e;
         }
-        away = true;
-        if (deadline == null) {
-          deadline = Instant.now().plus(SystemdBus.RECONNECT_WINDOW);
+        if (away == null) {
+          away = new SystemdBus.Backoff();
           LOG.debug("the {} went away {}; waiting for it", manager().description(), when, e);
-        } else if (Instant.now().isAfter(deadline)) {
+        } else if (away.expired()) {
           throw new BusUnreachableException("the " + manager().description() + " went away " + when
               + " and did not come back within " + SystemdBus.RECONNECT_WINDOW.toSeconds() + " s ("
               + e.getMessage() + ")" + (unit == null ? "" : "; " + unit + " may still be running: systemctl"
               + manager().systemctlFlag() + " status " + unit), e.dbusErrorName(), e);
         }
-        pause(pauseMs);
-        pauseMs = Math.min(pauseMs * 2, 5_000);
+        pause(away);
       }
     }
   }
 
-  private static void pause(long ms) {
+  private static void pause(SystemdBus.Backoff backoff) {
     try {
-      Thread.sleep(ms);
+      backoff.pause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SystemdException("interrupted while waiting for systemd to come back", null, e);

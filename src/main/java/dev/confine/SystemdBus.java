@@ -232,10 +232,10 @@ final class SystemdBus implements AutoCloseable {
   }
 
   private void reconnectInBackground() {
-    Instant deadline = Instant.now().plus(RECONNECT_WINDOW);
+    Backoff backoff = new Backoff();
     try {
-      for (long pauseMs = 250; !closed && Instant.now().isBefore(deadline); pauseMs = Math.min(pauseMs * 2, 5_000)) {
-        Thread.sleep(pauseMs);
+      while (!closed && !backoff.expired()) {
+        backoff.pause();
         try {
           reconnect();
           return;
@@ -251,6 +251,24 @@ final class SystemdBus implements AutoCloseable {
       synchronized (this) {
         reconnecting = null;
       }
+    }
+  }
+
+  /**
+   * The pauses between tries at getting systemd or the bus back: 250 ms, doubling up to 5 s, for
+   * {@link #RECONNECT_WINDOW} from the first.
+   */
+  static final class Backoff {
+    private final Instant deadline = Instant.now().plus(RECONNECT_WINDOW);
+    private long pauseMs = 250;
+
+    boolean expired() {
+      return Instant.now().isAfter(deadline);
+    }
+
+    void pause() throws InterruptedException {
+      Thread.sleep(pauseMs);
+      pauseMs = Math.min(pauseMs * 2, 5_000);
     }
   }
 

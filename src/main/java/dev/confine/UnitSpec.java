@@ -112,7 +112,7 @@ public abstract sealed class UnitSpec permits ScopeSpec, ServiceSpec, TriggerSpe
 
     /** Whether a property has been set. */
     boolean has(String property) {
-      return settings.stream().anyMatch(setting -> setting.property().equals(property));
+      return lastValue(property).isPresent();
     }
 
     /** The value the property was last set to, as given. */
