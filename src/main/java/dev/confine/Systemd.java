@@ -72,7 +72,7 @@ public final class Systemd implements AutoCloseable {
   private volatile Duration jobTimeout = Duration.ofSeconds(90);
   private volatile boolean allowUndelegated;
   /** The watchUnits subscriptions still open, which close() ends. */
-  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Set<UnitWatch> subscriptions = ConcurrentHashMap.newKeySet();
   /** Runs the …Async calls; threads exist only while such calls run. */
   private final ExecutorService asyncCalls = Executors.newCachedThreadPool(daemonThreads("confine-async"));
 
@@ -743,49 +743,86 @@ public final class Systemd implements AutoCloseable {
    */
   public Subscription watchUnits(Set<String> units, Consumer<UnitEvent> consumer) {
     bus.subscribe();
-    ExecutorService inOrder = Executors.newSingleThreadExecutor(daemonThreads("confine-events"));
-    Map<String, Boolean> wanted = new ConcurrentHashMap<>();
-    Subscription signals = bus.onPropertiesChangedBelow(UnitNames.UNITS_PATH, (path, iface, changed) -> {
-      Instant time = Instant.now();
-      String unit = UnitNames.fromObjectPath(path);
-      if (!units.isEmpty() && !units.contains(unit)) {
-        return;
-      }
-      try {
-        inOrder.execute(() -> {
-          if (!units.isEmpty() || wanted.computeIfAbsent(path, this::isTransient)) {
+    UnitWatch watch = new UnitWatch(units, consumer);
+    subscriptions.add(watch);
+    return watch;
+  }
+
+  /** One watchUnits subscription: its signal handler, and its thread that calls the consumer in order. */
+  private final class UnitWatch implements Subscription {
+    private final ExecutorService inOrder = Executors.newSingleThreadExecutor(daemonThreads("confine-events"));
+    /**
+     * Whether a unit (by object path) is reported: asked once per unit while it runs, known at
+     * once for the units this connection starts, forgotten when it ends (a long watch would
+     * otherwise hold one entry per unit it ever saw).
+     */
+    private final Map<String, Boolean> wanted = new ConcurrentHashMap<>();
+    private final Subscription signals;
+
+    UnitWatch(Set<String> units, Consumer<UnitEvent> consumer) {
+      signals = bus.onPropertiesChangedBelow(UnitNames.UNITS_PATH, (path, iface, changed) -> {
+        Instant time = Instant.now();
+        String unit = UnitNames.fromObjectPath(path);
+        if (!units.isEmpty() && !units.contains(unit)) {
+          return;
+        }
+        try {
+          inOrder.execute(() -> {
+            if (units.isEmpty() && !reported(path)) {
+              return;
+            }
             Map<String, Object> values = new LinkedHashMap<>();
             changed.forEach((name, value) -> values.put(name, WireValues.plain(value)));
+            if (ENDED.contains(String.valueOf(values.get("ActiveState")))) {
+              wanted.remove(path);
+            }
             consumer.accept(new UnitEvent(time, unit, iface.substring(iface.lastIndexOf('.') + 1), values));
-          }
-        });
-      } catch (RejectedExecutionException closed) {
-        // A signal already on its way when the subscription was closed: nobody wants it.
+          });
+        } catch (RejectedExecutionException closed) {
+          // A signal already on its way when the subscription was closed: nobody wants it.
+        }
+      });
+    }
+
+    /** A unit this connection starts is transient: no need to ask when its first change comes. */
+    void started(String unit) {
+      wanted.put(UnitNames.objectPath(unit), true);
+    }
+
+    private boolean reported(String path) {
+      Boolean known = wanted.get(path);
+      if (known != null) {
+        return known;
       }
-    });
-    Subscription subscription = new Subscription() {
-      @Override
-      public void close() {
-        subscriptions.remove(this);
-        signals.close();
-        inOrder.shutdownNow();
+      try {
+        boolean transientUnit = isTransient(path);
+        wanted.put(path, transientUnit);
+        return transientUnit;
+      } catch (SystemdException gone) {
+        // Collected so soon that systemd could not even answer for a stub: a short-lived
+        // transient unit. Reported, and asked again next time.
+        LOG.debug("{} went away before it could be asked about", path, gone);
+        return true;
       }
-    };
-    subscriptions.add(subscription);
-    return subscription;
+    }
+
+    @Override
+    public void close() {
+      subscriptions.remove(this);
+      signals.close();
+      inOrder.shutdownNow();
+    }
   }
+
+  private static final Set<String> ENDED = Set.of("inactive", "failed");
 
   /**
    * Whether watchUnits reports a unit: a transient one, or one collected before it could be asked
    * (systemd then answers for a stub that is not loaded), as a short-lived transient unit is.
    */
   private boolean isTransient(String path) {
-    try {
-      return Boolean.TRUE.equals(bus.property(path, SystemdBus.UNIT, "Transient"))
-          || !"loaded".equals(String.valueOf(bus.property(path, SystemdBus.UNIT, "LoadState")));
-    } catch (SystemdException gone) {
-      return false;
-    }
+    return Boolean.TRUE.equals(bus.property(path, SystemdBus.UNIT, "Transient"))
+        || !"loaded".equals(String.valueOf(bus.property(path, SystemdBus.UNIT, "LoadState")));
   }
 
   /** All properties of a unit on one of its interfaces, as systemd reports them. */
@@ -849,6 +886,7 @@ public final class Systemd implements AutoCloseable {
     DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
         "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, auxiliary)[0];
     pinned.add(name);
+    subscriptions.forEach(watch -> watch.started(name));
     if (!awaitJob) {
       return name;
     }
