@@ -784,9 +784,16 @@ public final class Systemd implements AutoCloseable {
       });
     }
 
-    /** A unit this connection starts is transient: no need to ask when its first change comes. */
-    void started(String unit) {
-      wanted.put(UnitNames.objectPath(unit), true);
+    /**
+     * A unit this connection starts is transient: no need to ask when its first change comes. Undone
+     * ({@code starts} false) when the start is refused: the name may be another, non-transient unit's.
+     */
+    void starting(String unit, boolean starts) {
+      if (starts) {
+        wanted.put(UnitNames.objectPath(unit), true);
+      } else {
+        wanted.remove(UnitNames.objectPath(unit));
+      }
     }
 
     private boolean reported(String path) {
@@ -883,10 +890,17 @@ public final class Systemd implements AutoCloseable {
       boolean awaitJob) {
     checkStartable(spec);
     bus.listenForJobs();
-    DBusPath job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
-        "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, auxiliary)[0];
+    // Before the call: the unit's first changes may come before its answer.
+    subscriptions.forEach(watch -> watch.starting(name, true));
+    DBusPath job;
+    try {
+      job = (DBusPath) bus.call(SystemdBus.MANAGER_PATH, SystemdBus.MANAGER,
+          "StartTransientUnit", "ssa(sv)a(sa(sv))", name, "fail", properties, auxiliary)[0];
+    } catch (RuntimeException e) {
+      subscriptions.forEach(watch -> watch.starting(name, false));
+      throw e;
+    }
     pinned.add(name);
-    subscriptions.forEach(watch -> watch.started(name));
     if (!awaitJob) {
       return name;
     }

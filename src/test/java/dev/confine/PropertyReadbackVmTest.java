@@ -303,10 +303,15 @@ class PropertyReadbackVmTest {
     assertServiceReadBack(properties);
   }
 
-  /** Starts {@code sleep 60} with these properties, reads them back, and stops it. */
+  /**
+   * Starts {@code sleep 5} with these properties, reads them back, and stops it. Short: with the
+   * commands and PAM session of commandsReadBackAsSent, systemd 252 finishes the start job only once
+   * the main process has ended (measured: the whole sleep). The unit stays loaded for the reading
+   * either way, pinned by AddRef.
+   */
   private static void assertServiceReadBack(List<String> properties) throws Exception {
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
-      ServiceSpec spec = supported(ServiceSpec.builder(List.of("sleep", "60")), properties,
+      ServiceSpec spec = supported(ServiceSpec.builder(List.of("sleep", "5")), properties,
           UnitType.SERVICE, systemd);
       String unit;
       try {

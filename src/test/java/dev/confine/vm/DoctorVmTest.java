@@ -68,13 +68,13 @@ class DoctorVmTest {
           checks.get("controllers").finding());
     } else if (Guest.DELEGATION_EXTENDED) {
       assertEquals(0, result.status(), result::toString);
-      assertEquals(Map.of("cgroup", "PASS", "bus", "PASS", "systemd", "PASS", "controllers", "PASS"),
+      assertEquals(Map.of("cgroup", "PASS", "bus", "PASS", "systemd", "PASS", "controllers", "PASS", "scope", "PASS"),
           verdicts(checks), result::toString);
       assertEquals("user@1000.service has every limit controller: cpu cpuset io memory pids",
           checks.get("controllers").finding());
     } else {
       assertEquals(1, result.status(), result::toString);
-      assertEquals(Map.of("cgroup", "PASS", "bus", "PASS", "systemd", "PASS", "controllers", "FAIL"),
+      assertEquals(Map.of("cgroup", "PASS", "bus", "PASS", "systemd", "PASS", "controllers", "FAIL", "scope", "PASS"),
           verdicts(checks), result::toString);
       assertEquals(new Check("FAIL", "user@1000.service lacks cpuset io, which the kernel offers (it has cpu memory"
           + " pids): systemd would accept their limits for --user units and enforce nothing, so confine refuses them",
@@ -82,6 +82,41 @@ class DoctorVmTest {
           + " units/user@.service.d/delegate.conf from confine's sources), then log out and in again, or: sudo"
           + " systemctl restart user@1000.service"), checks.get("controllers"));
     }
+  }
+
+  /**
+   * tester's process in a system service, as runuser or su from one leaves it: doctor warns that
+   * the user manager cannot take it into a scope, and such a scope's failure says why, once.
+   */
+  @Test
+  @Tag("vm-root")
+  void aProcessOutsideTheUsersTreeIsToldItsScopeCannotBeFilled() throws Exception {
+    List<String> inAService = List.of("systemd-run", "--wait", "--pipe", "--quiet", "-p", "User=tester",
+        "-E", "XDG_RUNTIME_DIR=/run/user/1000", "--", Guest.CONFINE.toString());
+    Result doctor = Guest.run(Map.of(), "", concat(inAService, "doctor", "--user"));
+    assertEquals(0, doctor.status(), doctor::toString);
+    assertEquals("", doctor.err());
+    Check scope = checks(doctor).get("scope");
+    assertEquals("WARN", scope.verdict(), doctor::toString);
+    assertTrue(scope.finding().matches("this process is in /system\\.slice/run-\\w+\\.service, outside"
+        + " /user\\.slice/user-1000\\.slice: user@1000\\.service cannot move it into a scope, and run --user"
+        + " --scope fails with result 'resources' \\(as systemd-run --user --scope does\\)"), scope.finding());
+
+    Result run = Guest.run(Map.of(), "", concat(inAService, "run", "--user", "--scope", "--", "true"));
+    assertEquals(1, run.status(), run::toString);
+    assertEquals("", run.out());
+    assertTrue(run.err().matches("confine: starting (confine-\\w+\\.scope) failed \\(job result: failed\\);"
+        + " systemd could not move the process into the scope \\(result: resources\\)\\. [^\\n]*"
+        + "journalctl --user -u \\1\n"), run::toString);
+    assertEquals("", Guest.run(Map.of(), "", List.of("runuser", "-u", "tester", "--", "env",
+        "XDG_RUNTIME_DIR=/run/user/1000", "systemctl", "--user", "list-units", "--all", "--plain", "--no-legend",
+        "confine-*.scope")).out(), "the failed scope was collected");
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new java.util.ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
   }
 
   /** As root the system bus needs nothing; tester, without polkit rules, is told what to install. */

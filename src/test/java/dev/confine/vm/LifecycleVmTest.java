@@ -2,6 +2,7 @@ package dev.confine.vm;
 
 import static dev.confine.vm.Guest.ROOT;
 import static dev.confine.vm.Guest.confine;
+import static dev.confine.vm.Guest.confineInProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** {@code confine set}, {@code stop} and {@code wait} on units of the real systemd in the VM. */
+/**
+ * {@code confine set}, {@code stop} and {@code wait} on units of the real systemd in the VM: each
+ * through a real bin/confine process once, further cases inside the test JVM.
+ */
 @Tag("vm")
 class LifecycleVmTest {
 
@@ -28,11 +32,11 @@ class LifecycleVmTest {
       assertEquals("33554432", cgroupFile(unit, "memory.max"));
       assertEquals("7", cgroupFile(unit, "pids.max"));
 
-      Result byShortName = confine("set", shortName, "CPUQuota=20%");
+      Result byShortName = confineInProcess("set", shortName, "CPUQuota=20%");
       assertEquals(0, byShortName.status(), byShortName::toString);
       assertEquals("20000 100000", cgroupFile(unit, "cpu.max"));
 
-      Result creationOnly = confine("set", unit, "Delegate=yes");
+      Result creationOnly = confineInProcess("set", unit, "Delegate=yes");
       assertEquals(1, creationOnly.status(), creationOnly::toString);
       assertEquals("confine: Delegate can only be set when a unit is created, not changed on a running"
           + " one; start a new unit with -p Delegate=yes\n", creationOnly.err());
@@ -46,8 +50,8 @@ class LifecycleVmTest {
 
   @Test
   void waitReturnsTheServiceStatus() throws Exception {
-    // --no-collect: the service may end before the second JVM is up, and must still be there.
-    Result started = confine("run", "--no-collect", "--", "sh", "-c", "sleep 10; exit 3");
+    // --no-collect: the service may end before wait's JVM is up, and must still be there.
+    Result started = confineInProcess("run", "--no-collect", "--", "sh", "-c", "sleep 10; exit 3");
     assertEquals(0, started.status(), started::toString);
     String unit = Guest.unitFrom(started);
     try {
@@ -64,13 +68,13 @@ class LifecycleVmTest {
   /** confine collects a unit when it ends: wait comes too late, and says what to do instead. */
   @Test
   void waitForAnEndedUnitSaysWhatToDoInstead() throws Exception {
-    Result started = confine("run", "--", "true");
+    Result started = confineInProcess("run", "--", "true");
     assertEquals(0, started.status(), started::toString);
     String unit = Guest.unitFrom(started);
     for (int i = 0; i < 100 && !Guest.loadState(unit).equals("not-found"); i++) {
       Thread.sleep(100);
     }
-    Result waited = confine("wait", unit);
+    Result waited = confineInProcess("wait", unit);
     assertEquals(1, waited.status(), waited::toString);
     assertTrue(waited.err().startsWith("confine: Unit " + unit + " not loaded; a unit that has ended"
         + " is unloaded at once unless it was started with --no-collect: to learn how a unit ends,"
@@ -80,7 +84,7 @@ class LifecycleVmTest {
 
   @Test
   void unknownUnitIsNamed() throws Exception {
-    Result result = confine("stop", "confine-no-such-unit");
+    Result result = confineInProcess("stop", "confine-no-such-unit");
     assertEquals(1, result.status(), result::toString);
     assertEquals("confine: no unit confine-no-such-unit.service or confine-no-such-unit.scope is loaded"
         + " in the " + (ROOT ? "system" : "user") + " manager (systemctl" + (ROOT ? "" : " --user")

@@ -1,6 +1,7 @@
 package dev.confine.vm;
 
 import static dev.confine.vm.Guest.confine;
+import static dev.confine.vm.Guest.confineInProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * list, status, top, freeze/thaw, kill, reset-failed, attach, events, wait on scopes and the exit
- * explanations, against the real systemd in the VM, in both output forms.
+ * explanations, against the real systemd in the VM, in both output forms. Each command runs once
+ * through a real bin/confine process; its second form, or second case, runs inside the test JVM
+ * (a JVM start costs seconds under emulation).
  */
 @Tag("vm")
 class ObservationVmTest {
@@ -42,7 +45,7 @@ class ObservationVmTest {
         assertTrue(list.out().startsWith("UNIT "), list::toString);
         assertTrue(Pattern.compile("(?m)^\\d+ transient units? listed\\.$").matcher(list.out()).find(), list::toString);
 
-        Result listJson = confine("list", "--json");
+        Result listJson = confineInProcess("list", "--json");
         assertEquals(0, listJson.status(), listJson::toString);
         assertTrue(listJson.out().startsWith("[{"), listJson::toString);
         assertTrue(listJson.out().contains("{\"unit\":\"" + unit + "\",\"description\":\"observed\","
@@ -65,7 +68,7 @@ class ObservationVmTest {
         assertTrue(out.contains("  Delegation: no\n"), out);
         assertTrue(Pattern.compile("(?m)^ +\\d+ / (/usr/bin/)?sleep 120$").matcher(out).find(), out);
 
-        Result statusJson = confine("status", "--json", unit);
+        Result statusJson = confineInProcess("status", "--json", unit);
         assertEquals(0, statusJson.status(), statusJson::toString);
         String json = statusJson.out();
         assertTrue(json.startsWith("{\"unit\":\"" + unit + "\",\"description\":\"observed\",\"loadState\":\"loaded\","
@@ -87,7 +90,7 @@ class ObservationVmTest {
         assertTrue(Pattern.compile("(?m)^" + Pattern.quote(unit) + " +active +running .* +\\d+\\.\\d  MemoryMax=32M")
             .matcher(top.out()).find(), "the second round has a CPU share:\n" + top);
 
-        Result topJson = confine("top", "-n", "1", "--json");
+        Result topJson = confineInProcess("top", "-n", "1", "--json");
         assertEquals(0, topJson.status(), topJson::toString);
         assertEquals(1, topJson.out().lines().count(), topJson::toString);
         assertTrue(topJson.out().startsWith("{\"time\":\""), topJson::toString);
@@ -123,7 +126,7 @@ class ObservationVmTest {
       assertEquals("frozen", Guest.systemctl("show", "-P", "FreezerState", unit));
       assertTrue(cgroupFile(unit, "cgroup.events").contains("frozen 1"));
 
-      Result thaw = confine("thaw", name);
+      Result thaw = confineInProcess("thaw", name);
       assertEquals(0, thaw.status(), thaw::toString);
       assertEquals("", thaw.out() + thaw.err());
       assertEquals("running", Guest.systemctl("show", "-P", "FreezerState", unit));
@@ -181,12 +184,12 @@ class ObservationVmTest {
         assertEquals("", attach.out() + attach.err());
         assertTrue(cgroupOf(foreign).endsWith("/" + delegated.unit()), cgroupOf(foreign));
 
-        Result attachJson = confine("attach", "--json", delegated.unit(), Long.toString(second.pid()));
+        Result attachJson = confineInProcess("attach", "--json", delegated.unit(), Long.toString(second.pid()));
         assertEquals(0, attachJson.status(), attachJson::toString);
         assertEquals("{\"unit\":\"" + delegated.unit() + "\",\"pids\":[" + second.pid() + "]}\n", attachJson.out());
         assertTrue(cgroupOf(second).endsWith("/" + delegated.unit()), cgroupOf(second));
 
-        Result refused = confine("attach", plain.unit(), Long.toString(second.pid()));
+        Result refused = confineInProcess("attach", plain.unit(), Long.toString(second.pid()));
         assertEquals(1, refused.status(), refused::toString);
         assertTrue(refused.err().startsWith("confine: systemd rejected AttachProcessesToUnit: Process migration not"
             + " available on non-delegated units. systemd moves processes only into an active unit that was"

@@ -29,9 +29,11 @@ class ReconnectVmTest {
   void waitOutlivesADaemonReexecThenARestartOfDbus() throws Exception {
     String unit = Guest.uniqueName("confine-reconnect") + ".service";
     Path err = Files.createTempFile("confine-reconnect", ".err");
+    // The service ends once both are over, when the test makes this file: confine must hear it anew.
+    Path over = Path.of(err + ".over");
     try {
       Process confine = new ProcessBuilder(Guest.CONFINE.toString(), "run", "-u", unit, "--wait", "-q", "--",
-          "sh", "-c", "sleep 25; exit 37")
+          "sh", "-c", "while [ ! -e " + over + " ]; do sleep 0.5; done; exit 37")
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
       awaitActive(unit, confine, err);
       for (String[] away : List.of(new String[] {"daemon-reexec"}, new String[] {"restart", "dbus.service"})) {
@@ -41,6 +43,7 @@ class ReconnectVmTest {
           throw new AssertionError("confine gave up after " + String.join(" ", away) + ": " + Files.readString(err));
         }
       }
+      Files.createFile(over);
       if (!confine.waitFor(90, TimeUnit.SECONDS)) {
         confine.destroyForcibly();
         throw new AssertionError("confine still waits; stderr: " + Files.readString(err));
@@ -50,6 +53,7 @@ class ReconnectVmTest {
       assertEquals("not-found", Guest.loadState(unit), "the unit is collected once read");
     } finally {
       Files.deleteIfExists(err);
+      Files.deleteIfExists(over);
       Guest.systemctl("stop", unit);
       Guest.systemctl("reset-failed", unit);
       restoreLogins();

@@ -138,8 +138,12 @@ class RunPtyVmTest {
     assertTrue(!result.out().contains("Exception"), result::toString);
   }
 
+  /**
+   * The shared JDK runs without bin/confine's class-data archive: making one for it (measured: 50 s
+   * under emulation) costs more than the few starts here save.
+   */
   private static Map<String, String> ptyEnvironment() {
-    return PTY_JAVA == null || PTY_JAVA.isEmpty() ? Map.of() : Map.of("JAVA_HOME", PTY_JAVA);
+    return PTY_JAVA == null || PTY_JAVA.isEmpty() ? Map.of() : Map.of("JAVA_HOME", PTY_JAVA, "CONFINE_CDS", "off");
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.confine.vm;
 
 import static dev.confine.vm.Guest.CGROUP_DIR;
 import static dev.confine.vm.Guest.confine;
+import static dev.confine.vm.Guest.confineInProcess;
 import static dev.confine.vm.RunScopeVmTest.lines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** {@code confine run} in service mode against the real systemd of the test VM. */
+/**
+ * {@code confine run} in service mode against the real systemd of the test VM. A status, a result
+ * and the limits pass through a real bin/confine process; the further cases of the same kind run
+ * the command line inside the test JVM.
+ */
 @Tag("vm")
 class RunServiceVmTest {
 
@@ -30,10 +35,10 @@ class RunServiceVmTest {
 
   @Test
   void waitReportsSuccessAndSignals() throws Exception {
-    assertEquals(0, confine("run", "--wait", "-q", "--", "true").status());
+    assertEquals(0, confineInProcess("run", "--wait", "-q", "--", "true").status());
     // systemd expands ExecStart=, where "$$" stands for a literal "$". SIGKILL, because systemd
     // counts SIGTERM (and SIGHUP, SIGINT, SIGPIPE) as a clean exit of a service.
-    Result killed = confine("run", "--wait", "--", "sh", "-c", "kill -KILL $$$$");
+    Result killed = confineInProcess("run", "--wait", "--", "sh", "-c", "kill -KILL $$$$");
     // systemd-run returns 255 (EXIT_EXCEPTION) for a service killed by a signal.
     assertEquals(255, killed.status(), killed::toString);
     assertTrue(killed.err().contains("Finished with result: signal"), killed::toString);
@@ -69,7 +74,7 @@ class RunServiceVmTest {
     // systemd gives up after StartLimitBurst starts. After a failed run the Result stays that
     // run's (exit-code), and --wait passes its status on, as systemd-run does.
     Files.writeString(runs, "");
-    Result gaveUp = confine("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
+    Result gaveUp = confineInProcess("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
         "-p", "StartLimitBurst=3", "-p", "StartLimitIntervalSec=5min", "--",
         "sh", "-c", "echo run >> " + runs + "; exit 3");
     String unit = Guest.unitFrom(gaveUp);
@@ -83,7 +88,7 @@ class RunServiceVmTest {
 
     // After a successful run the Result is start-limit-hit, and systemd-run --wait returns 1.
     Files.writeString(runs, "");
-    Result succeeding = confine("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
+    Result succeeding = confineInProcess("run", "--wait", "-p", "Restart=always", "-p", "RestartSec=0",
         "-p", "StartLimitBurst=2", "--", "sh", "-c", "echo run >> " + runs);
     assertEquals(1, succeeding.status(), succeeding::toString);
     assertEquals(2, lines(Files.readString(runs)).size(), succeeding::toString);
@@ -111,7 +116,7 @@ class RunServiceVmTest {
   @Test
   void noCollectKeepsAFailedServiceForInspection() throws Exception {
     String name = Guest.uniqueName("confine-test-kept");
-    Result result = confine("run", "--wait", "-q", "--no-collect", "--unit", name, "--", "false");
+    Result result = confineInProcess("run", "--wait", "-q", "--no-collect", "--unit", name, "--", "false");
     assertEquals(1, result.status(), result::toString);
     try {
       assertEquals("failed", Guest.systemctl("show", "-P", "ActiveState", name + ".service"));
@@ -123,7 +128,7 @@ class RunServiceVmTest {
 
   @Test
   void missingCommandFailsBeforeAnythingStarts() throws Exception {
-    Result result = confine("run", "--wait", "--", "/no/such/program");
+    Result result = confineInProcess("run", "--wait", "--", "/no/such/program");
     assertEquals(1, result.status(), result::toString);
     assertEquals("confine: command not found or not executable: /no/such/program\n", result.err());
   }
