@@ -6,13 +6,16 @@
 #   latency TOOL P50_MS P99_MS UNITS_PER_S   TOOL: confine, go-systemd, systemd-run
 #   cli NAME MEDIAN_MS                       tester only: confine and systemd-run commands, java -version
 #   process PHASE RSS_KIB THREADS FDS HEAP_KIB, cycles COUNT MS   the library process (ScopeBench memory)
+#   held HELD IN_FLIGHT FAILED MS            the library process's HELD scopes, IN_FLIGHT at a time
+#   left UNITS FAILED                        confine units and failed units left in the manager at the end
 # Counts come from the environment (bin/bench passes them on): BENCH_WARMUP, BENCH_UNITS,
-# BENCH_PARALLEL_UNITS, BENCH_CLI_RUNS, BENCH_HELD, BENCH_CYCLES.
+# BENCH_PARALLEL_UNITS, BENCH_CLI_RUNS, BENCH_HELD, BENCH_HELD_IN_FLIGHT, BENCH_CYCLES.
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../../../.." && pwd)
 in_flight=16
 warmup=${BENCH_WARMUP:-300} units=${BENCH_UNITS:-50} parallel_units=${BENCH_PARALLEL_UNITS:-160}
 cli_runs=${BENCH_CLI_RUNS:-9} held=${BENCH_HELD:-1000} cycles=${BENCH_CYCLES:-10000}
+held_in_flight=${BENCH_HELD_IN_FLIGHT:-64}
 if [ "$(id -u)" -eq 0 ]; then manager=system; else manager=user; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -98,6 +101,9 @@ if [ "$manager" = user ]; then
   log "CLI, $cli_runs runs each"
   cli_medians || failed "CLI part"
 fi
-log "memory: $cycles cycles, then $held scopes held"
-"${scope_bench[@]}" memory "$manager" "$in_flight" "$held" "$cycles" || failed "memory part"
+log "memory: $cycles cycles, then $held scopes held, started $held_in_flight at a time"
+"${scope_bench[@]}" memory "$manager" "$held_in_flight" "$held" "$cycles" || failed "memory part"
+# Afterwards: the units the parts left in this manager, and its failed units.
+if [ "$manager" = system ]; then units=(systemctl); else units=(systemctl --user); fi
+echo "left $("${units[@]}" list-units --all --plain --no-legend 'confine-*' | grep -vc '^confine-vm-runner') $("${units[@]}" list-units --failed --plain --no-legend | grep -c .)"
 log "done"

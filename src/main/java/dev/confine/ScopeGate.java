@@ -3,11 +3,15 @@ package dev.confine;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Holds a payload at its start until its scope exists. A JVM cannot exec in place the way
@@ -19,7 +23,8 @@ import java.util.List;
  * so the {@code go} is read whenever the shell gets there. The shell opens its reading end while
  * holding a writing end of its own, which it then closes: no open blocks, even when confine is
  * already gone. If confine dies before it wrote {@code go}, the shell reads end-of-file and exits
- * 125 without running the payload.
+ * 125 without running the payload. A confine killed before it started the shell leaves its gate
+ * behind; the next gate made in the same directory removes it.
  */
 final class ScopeGate implements AutoCloseable {
   /**
@@ -30,6 +35,10 @@ final class ScopeGate implements AutoCloseable {
       + " exec 4<&-;"
       + " command -p rm -rf -- \"${1%/*}\" 2>/dev/null;"
       + " [ \"$go\" = go ] || exit 125; shift; exec \"$@\"";
+
+  private static final String PREFIX = "confine-";
+  private static final int UID = (int) new com.sun.security.auth.module.UnixSystem().getUid();
+  private static final Pattern MAKER = Pattern.compile(Pattern.quote(PREFIX) + "(\\d{1,10})-\\d+");
 
   private final Path dir;
   private final Path fifo;
@@ -42,7 +51,9 @@ final class ScopeGate implements AutoCloseable {
   }
 
   static ScopeGate create() throws IOException {
-    Path dir = Files.createTempDirectory(baseDirectory(), "confine-",
+    Path base = baseDirectory();
+    removeGatesOfDeadProcesses(base);
+    Path dir = Files.createTempDirectory(base, PREFIX + ProcessHandle.current().pid() + "-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path fifo = dir.resolve("gate");
     try {
@@ -60,6 +71,26 @@ final class ScopeGate implements AutoCloseable {
       Thread.currentThread().interrupt();
       deleteQuietly(fifo, dir);
       throw new IOException("interrupted while creating " + fifo, e);
+    }
+  }
+
+  /**
+   * Removes the gates that confines killed between making theirs and starting its shell left
+   * behind (a shell, once started, removes its gate itself). A gate's name holds its maker's PID:
+   * one whose maker is gone is removed; one whose PID lives on, maybe reused, is left alone.
+   */
+  static void removeGatesOfDeadProcesses(Path base) {
+    try (DirectoryStream<Path> gates = Files.newDirectoryStream(base, PREFIX + "*")) {
+      for (Path gate : gates) {
+        Matcher maker = MAKER.matcher(gate.getFileName().toString());
+        if (maker.matches() && ProcessHandle.of(Long.parseLong(maker.group(1))).isEmpty()
+            && Files.isDirectory(gate, LinkOption.NOFOLLOW_LINKS)
+            && Files.getAttribute(gate, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(UID)) {
+          deleteQuietly(gate.resolve("gate"), gate);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: a leftover gate is a small empty directory
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The gate's shell on this machine's /bin/sh: it runs the payload only after {@code go}. */
 class ScopeGateTest {
@@ -57,5 +58,22 @@ class ScopeGateTest {
     assertEquals(125, child.exitValue());
     assertEquals("", new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     assertFalse(Files.exists(fifo.getParent()), "the shell removed the gate's directory");
+  }
+
+  /** A gate whose maker died before starting its shell goes with the next gate; a live maker's stays. */
+  @Test
+  void theNextGateRemovesTheGatesOfDeadMakers(@TempDir Path base) throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path dead = Files.createDirectory(base.resolve("confine-" + gone.pid() + "-123"));
+    Files.createFile(dead.resolve("gate"));
+    Path live = Files.createDirectory(base.resolve("confine-" + ProcessHandle.current().pid() + "-456"));
+    Path other = Files.createDirectory(base.resolve("confine-other"));
+
+    ScopeGate.removeGatesOfDeadProcesses(base);
+
+    assertFalse(Files.exists(dead));
+    assertTrue(Files.exists(live));
+    assertTrue(Files.exists(other));
   }
 }

@@ -5,6 +5,7 @@ import dev.confine.Manager;
 import dev.confine.Percent;
 import dev.confine.ScopeSpec;
 import dev.confine.Systemd;
+import dev.confine.SystemdException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +39,7 @@ import java.util.stream.Stream;
  * ScopeBench memory user|system IN_FLIGHT HELD CYCLES
  *   process PHASE RSS_KIB THREADS FDS HEAP_KIB   PHASE: cycles-start, cycles-half, cycles-end, holding
  *   cycles COUNT MS                  time spent in the starts and stops of CYCLES sequential cycles
+ *   held HELD IN_FLIGHT FAILED MS    HELD scopes started IN_FLIGHT at a time and held: failures, wall time
  * </pre>
  *
  * <p>src/test/bench/go/scopebench.go prints the latency lines in the same form.
@@ -90,7 +94,25 @@ public final class ScopeBench {
     printProcess("cycles-end");
     System.out.printf(Locale.ROOT, "cycles %d %.1f%n", cycles, spent / 1e6);
 
-    List<String> units = startAll(systemd, spawnSleepers(held), inFlight);
+    long[] sleepers = spawnSleepers(held);
+    List<Callable<String>> starts = new ArrayList<>();
+    AtomicInteger failures = new AtomicInteger();
+    for (long pid : sleepers) {
+      starts.add(() -> {
+        try {
+          return systemd.startScope(SPEC, pid);
+        } catch (SystemdException e) {
+          failures.incrementAndGet();
+          System.err.println("held start failed: " + e.getMessage());
+          new ProcessBuilder("kill", Long.toString(pid)).start().waitFor();
+          return null;
+        }
+      });
+    }
+    long start = System.nanoTime();
+    List<String> units = inPool(inFlight, starts).stream().filter(Objects::nonNull).toList();
+    System.out.printf(Locale.ROOT, "held %d %d %d %.1f%n", held, inFlight, failures.get(),
+        (System.nanoTime() - start) / 1e6);
     printProcess("holding");
     stopAll(systemd, units, inFlight);
   }

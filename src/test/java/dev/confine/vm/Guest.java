@@ -185,6 +185,13 @@ public final class Guest {
   }
 
   /** A unit name unique to this test run. */
+  /** Where confine makes the gates of its scopes' payloads: $XDG_RUNTIME_DIR, else the temporary directory. */
+  static Path gateDirectory() {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    return runtime != null && Files.isDirectory(Path.of(runtime)) && Files.isWritable(Path.of(runtime))
+        ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   static String uniqueName(String prefix) {
     return prefix + "-" + Long.toHexString(System.nanoTime());
   }
