@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +28,38 @@ class ReconnectVmTest {
   /** One wait through both, in turn: each confine process is a JVM start, seconds under emulation. */
   @Test
   void waitOutlivesADaemonReexecThenARestartOfDbus() throws Exception {
+    waitOutlives(List.of(), List.of(List.of("daemon-reexec"), List.of("restart", "dbus.service")));
+  }
+
+  /**
+   * The same through {@code -M .host}: systemd-stdio-bridge ends with its bus, and confine starts
+   * it again. Root's pass, where {@code -M .host} reaches the system manager.
+   */
+  @Test
+  @Tag("vm-root")
+  void waitThroughTheMachineBridgeOutlivesARestartOfDbus() throws Exception {
+    waitOutlives(List.of("-M", ".host"), List.of(List.of("restart", "dbus.service")));
+  }
+
+  /**
+   * {@code confine run OPTIONS --wait} of a service that ends with status 37 once each systemctl
+   * command of {@code aways} is over: the status must pass through, with nothing on stderr.
+   */
+  private static void waitOutlives(List<String> options, List<List<String>> aways) throws Exception {
     String unit = Guest.uniqueName("confine-reconnect") + ".service";
     Path err = Files.createTempFile("confine-reconnect", ".err");
-    // The service ends once both are over, when the test makes this file: confine must hear it anew.
+    // The service ends once all are over, when the test makes this file: confine must hear it anew.
     Path over = Path.of(err + ".over");
     try {
-      Process confine = new ProcessBuilder(Guest.CONFINE.toString(), "run", "-u", unit, "--wait", "-q", "--",
-          "sh", "-c", "while [ ! -e " + over + " ]; do sleep 0.5; done; exit 37")
+      List<String> command = new ArrayList<>(List.of(Guest.CONFINE.toString(), "run"));
+      command.addAll(options);
+      command.addAll(List.of("-u", unit, "--wait", "-q", "--",
+          "sh", "-c", "while [ ! -e " + over + " ]; do sleep 0.5; done; exit 37"));
+      Process confine = new ProcessBuilder(command)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
       awaitActive(unit, confine, err);
-      for (String[] away : List.of(new String[] {"daemon-reexec"}, new String[] {"restart", "dbus.service"})) {
-        Guest.Result done = Guest.systemctlResult(away);
+      for (List<String> away : aways) {
+        Guest.Result done = Guest.systemctlResult(away.toArray(String[]::new));
         assertEquals(0, done.status(), done::toString);
         if (!confine.isAlive()) {
           throw new AssertionError("confine gave up after " + String.join(" ", away) + ": " + Files.readString(err));
