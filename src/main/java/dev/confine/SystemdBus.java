@@ -159,9 +159,10 @@ final class SystemdBus implements AutoCloseable {
   boolean wentAway(SystemdException e) {
     String name = e.dbusErrorName();
     // dbus-java answers a call the broken connection lost with an error named after its own
-    // exception: java.io.EOFException, java.net.SocketException ("Connection reset").
-    return !closed && (!connection.isConnected() || GONE_ERRORS.contains(name)
-        || (name != null && name.startsWith("java.")));
+    // exception: java.io.EOFException, java.net.SocketException ("Connection reset"); a send on it
+    // fails ("Broken pipe") before dbus-java has noticed, while it still counts as connected.
+    return !closed && (!connection.isConnected() || e instanceof BusUnreachableException
+        || (name != null && (GONE_ERRORS.contains(name) || name.startsWith("java."))));
   }
 
   /**

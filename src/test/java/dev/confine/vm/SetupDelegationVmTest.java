@@ -65,7 +65,7 @@ class SetupDelegationVmTest {
       Result doctor = Guest.run(Map.of(), "", List.of("su", "-l", "tester", "-c", Guest.CONFINE + " doctor"));
       assertEquals(1, doctor.status(), doctor::toString);
       assertTrue(doctor.out().contains("\nFAIL controllers  user@1000.service "), doctor::toString);
-      assertTrue(doctor.out().endsWith("fix: " + DROP_IN + " is installed; restart user@1000.service to give it the"
+      assertTrue(doctor.out().contains("fix: " + DROP_IN + " is installed; restart user@1000.service to give it the"
           + " controllers: log out and in again, or: sudo systemctl restart user@1000.service\n"), doctor::toString);
 
       Result again = confine("setup", "delegation", "--json");
