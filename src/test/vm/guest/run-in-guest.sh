@@ -64,6 +64,8 @@ else
       # tagged vm-user behave alike for both managers: the user's pass only.
       run=("${java[@]}" "${launcher[@]}" --include-tag vm)
       if [ $who = root ]; then run+=(--exclude-tag vm-user); else run+=(--exclude-tag vm-root); fi
+      # Tests tagged vm-bookworm or vm-trixie run on that version only (see Test74VmTest).
+      for other in bookworm trixie; do [ $other = "$suite" ] || run+=(--exclude-tag "vm-$other"); done
     fi
     log "running the vm tests as $who"
     start=$(date +%s)

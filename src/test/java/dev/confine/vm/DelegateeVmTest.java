@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("vm")
 class DelegateeVmTest {
   @Test
+  @Tag("vm-user") // the user's pass: a delegated tree of one's own is the unprivileged case; root may write anywhere
   void cgroupCommandsManageTheDelegatedTree() throws Exception {
     String script = String.join("\n",
         "confine cgroup check; echo \"check $?\"",
@@ -55,6 +56,7 @@ class DelegateeVmTest {
 
   /** A group whose processes live on: remove refuses it, remove --kill ends them first. */
   @Test
+  @Tag("vm-user") // the user's pass: a delegated tree of one's own is the unprivileged case; root may write anywhere
   void removeKillEndsTheProcessesOfAGroupFirst() throws Exception {
     String script = String.join("\n",
         "confine cgroup move --all supervisor",

@@ -91,7 +91,7 @@ class DoctorVmTest {
   @Test
   @Tag("vm-root")
   void aProcessOutsideTheUsersTreeIsToldItsScopeCannotBeFilled() throws Exception {
-    List<String> inAService = List.of("systemd-run", "--wait", "--pipe", "--quiet", "-p", "User=tester",
+    List<String> inAService = List.of("systemd-run", "--wait", "--pipe", "--quiet", "--collect", "-p", "User=tester",
         "-E", "XDG_RUNTIME_DIR=/run/user/1000", "--", Guest.CONFINE.toString());
     Result doctor = Guest.run(Map.of(), "", concat(inAService, "doctor", "--user"));
     Map<String, Check> checks = checks(doctor);

@@ -218,13 +218,13 @@ class ObservationVmTest {
     assertTrue(Pattern.compile("(?m)^confine: confine-\\w+\\.scope: killed by the OOM killer: memory use reached"
         + " MemoryMax=20M$").matcher(scopeOom.err()).find(), scopeOom::toString);
 
-    Result runtime = confine("run", "--wait", "-p", "RuntimeMaxSec=1", "--", "sleep", "60");
+    Result runtime = confineInProcess("run", "--wait", "-p", "RuntimeMaxSec=1", "--", "sleep", "60");
     assertEquals(1, runtime.status(), runtime::toString);
     assertTrue(runtime.err().endsWith(": stopped by its runtime limit: RuntimeMaxSec=1s\n"), runtime::toString);
 
     try (Systemd systemd = Systemd.connect(Manager.forCurrentUser())) {
       ScopedProcess scope = systemd.launch(ScopeSpec.builder().build(), new ProcessBuilder("sleep", "5"));
-      Result waited = confine("wait", "--json", scope.unit());
+      Result waited = confineInProcess("wait", "--json", scope.unit());
       assertEquals(0, waited.status(), waited::toString);
       assertEquals("{\"unit\":\"" + scope.unit() + "\",\"result\":\"success\",\"code\":\"none\",\"status\":0,"
           + "\"explanation\":null}\n", waited.out());

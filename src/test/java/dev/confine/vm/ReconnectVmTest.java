@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,6 @@ class ReconnectVmTest {
       Files.deleteIfExists(over);
       Guest.systemctl("stop", unit);
       Guest.systemctl("reset-failed", unit);
-      restoreLogins();
     }
   }
 
@@ -119,7 +119,6 @@ class ReconnectVmTest {
       Guest.systemctl("stop", unit);
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
-      restoreLogins();
     }
   }
 
@@ -141,7 +140,8 @@ class ReconnectVmTest {
    * fails with result resources, as the tester pass after it showed): give the passes after this
    * one a fresh logind and user manager.
    */
-  private static void restoreLogins() throws Exception {
+  @AfterAll
+  static void restoreLogins() throws Exception {
     if (Guest.ROOT) {
       Guest.Result restarted = Guest.run(Map.of(), "", List.of("sh", "-c",
           "systemctl restart systemd-logind.service user@1000.service && for _ in $(seq 300); do"

@@ -22,7 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code confine run --scope} against the real systemd of the test VM. */
+/**
+ * {@code confine run --scope} against the real systemd of the test VM. What is confine's side
+ * alone (the gate, the announcement, status and signals passed on, the payload's environment,
+ * directory and stdin, refusals) runs in the user's pass only; where the scope lands, its limits,
+ * the OOM killer and ownership in both.
+ */
 @Tag("vm")
 class RunScopeVmTest {
 
@@ -40,6 +45,7 @@ class RunScopeVmTest {
 
   /** The payload's gate (a FIFO in a directory of confine's) is gone once the payload runs. */
   @Test
+  @Tag("vm-user")
   void theGateIsGoneBeforeThePayloadRuns() throws Exception {
     Result result = confine("run", "--scope", "-q", "--", "sh", "-c",
         "ls -d /tmp/confine-*/ \"$XDG_RUNTIME_DIR\"/confine-*/ 2>/dev/null; echo listed");
@@ -48,6 +54,7 @@ class RunScopeVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void unitIsAnnouncedBeforeThePayloadRuns() throws Exception {
     Result result = Guest.run(Map.of(), "", List.of("sh", "-c",
         "exec " + Guest.CONFINE + " run --scope -- echo payload-output 2>&1"));
@@ -72,6 +79,7 @@ class RunScopeVmTest {
   // Status 0 is every other test's; death by SIGKILL (137) is payloadOverMemoryMaxIsOomKilled's.
   @ParameterizedTest
   @CsvSource({"exit 7, 7", "kill -TERM $$, 143"})
+  @Tag("vm-user")
   void exitStatusPassesThrough(String script, int expected) throws Exception {
     Result result = confine("run", "--scope", "-q", "--", "sh", "-c", script);
     assertEquals(expected, result.status(), result::toString);
@@ -87,6 +95,7 @@ class RunScopeVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void environmentDirectoryAndStdinReachThePayload() throws Exception {
     Path dir = Files.createTempDirectory("confine-cwd");
     Result result = confineWith(Map.of("CALLER_VAR", "from-caller", "PASSED_ON", "passed"), "hello stdin\n",
@@ -99,6 +108,7 @@ class RunScopeVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void callerDirectoryIsKeptByDefault() throws Exception {
     Result result = Guest.run(Map.of(), "", List.of("sh", "-c",
         "cd /usr/share && exec " + Guest.CONFINE + " run --scope -q -- pwd"));
@@ -117,6 +127,7 @@ class RunScopeVmTest {
 
   @ParameterizedTest
   @CsvSource({"INT, 30", "TERM, 43", "HUP, 29"})
+  @Tag("vm-user")
   void signalsToConfineReachThePayload(String signal, int status) throws Exception {
     // The payload reports the signal by its own exit status; confine passes that status on.
     String script = "trap 'exit " + status + "' " + signal + "; echo ready; "
@@ -153,6 +164,7 @@ class RunScopeVmTest {
   }
 
   @Test
+  @Tag("vm-user")
   void badInputFailsBeforeAnythingStarts() throws Exception {
     String name = Guest.uniqueName("confine-test-bad");
     String[][] cases = {

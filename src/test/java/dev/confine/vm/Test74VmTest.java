@@ -29,6 +29,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code --json=short|pretty} in {@link RunOptionsVmTest}; {@code -M .host} in
  * {@link RunRemoteVmTest}; the daemon-reexec during {@code --wait} ({@code disconnecttest}) in
  * {@link ReconnectVmTest}. Not systemd-run: the run0 block.
+ *
+ * <p>Each line is a JVM start, seconds under emulation, so the blocks are split between the two
+ * versions to keep the suite in its time: the system manager's service blocks run on 257, the
+ * rest (the first lines, scopes, the user manager, ProtectProc=, with the two lines 252 changes)
+ * on 252. The options they use run on both versions in {@link RunOptionsVmTest},
+ * {@link RunServiceVmTest} and {@link RunScopeVmTest}.
  */
 @Tag("vm")
 @Tag("vm-root")
@@ -60,6 +66,7 @@ class Test74VmTest {
   }
 
   @Test
+  @Tag("vm-bookworm")
   void theFirstLines() throws Exception {
     block("""
         confine run --help
@@ -70,6 +77,7 @@ class Test74VmTest {
   }
 
   @Test
+  @Tag("vm-trixie")
   void transientServiceOfTheSystemManager() throws Exception {
     block("""
         confine run --wait --pipe \\
@@ -89,6 +97,7 @@ class Test74VmTest {
 
   /** The same block, continued: environment, directories, limits (split for the 120 s per block). */
   @Test
+  @Tag("vm-trixie")
   void transientServiceOfTheSystemManagerItsEnvironment() throws Exception {
     block("""
         # We should not inherit caller's environment
@@ -110,6 +119,7 @@ class Test74VmTest {
 
   /** The same block, continued: identity, nice level, environment options, service type. */
   @Test
+  @Tag("vm-trixie")
   void transientServiceOfTheSystemManagerItsIdentity() throws Exception {
     block("""
         confine run --wait --pipe \\
@@ -146,6 +156,7 @@ class Test74VmTest {
   }
 
   @Test
+  @Tag("vm-bookworm")
   void transientServiceOfAUserManager() throws Exception {
     block("""
         confine run --wait --pipe --user --machine=tester@ \\
@@ -164,6 +175,7 @@ class Test74VmTest {
   }
 
   @Test
+  @Tag("vm-bookworm")
   void transientScopeOfTheSystemManager() throws Exception {
     block("""
         confine run --scope \\
@@ -189,6 +201,7 @@ class Test74VmTest {
 
   /** ProtectProc= moves the submounts of the original /proc over to the new one. */
   @Test
+  @Tag("vm-bookworm")
   void protectProcKeepsProcSubmounts() throws Exception {
     block("""
         BOOT_ID="$(</proc/sys/kernel/random/boot_id)"
