@@ -88,7 +88,7 @@ public final class Doctor {
       checks.add(version(manager, systemd.majorVersion(), version));
       checks.add(controllers(manager, systemd));
       if (manager == Manager.USER) {
-        checks.add(scope(readOrEmpty(Path.of("/proc/self/cgroup")), uid));
+        checks.add(scope(readOrEmpty(Path.of("/proc/self/cgroup")), uid, systemd.majorVersion()));
       }
       if (manager == Manager.SYSTEM) {
         checks.add(authorization(systemd, uid, System.getProperty("user.name")));
@@ -261,23 +261,29 @@ public final class Doctor {
   /**
    * Whether the user manager can take this process into a scope ({@code run --user --scope}), from
    * the lines of /proc/self/cgroup. It moves processes of the user's login sessions and of its own
-   * tree; one anywhere else (a system service that ran runuser or su, a cron job) stays where it is,
-   * and the scope fails with result 'resources'.
+   * tree. One anywhere else (a system service that ran runuser or su, a cron job) it asks the
+   * system manager to move, which systemd 252 does (measured) and 257 refuses: the scope fails with
+   * result 'resources'. Versions between are warned of as 257 is.
    */
-  static Check scope(List<String> cgroupLines, long uid) {
+  static Check scope(List<String> cgroupLines, long uid, int major) {
     String cgroup = cgroupLines.stream().filter(line -> line.startsWith("0::")).map(line -> line.substring(3))
         .findFirst().orElse(null);
     if (cgroup == null) {
       return warn("scope", "cannot tell which cgroup this process is in (no cgroup v2 line in /proc/self/cgroup)",
           "run --user without --scope starts a service, which does not depend on it");
     }
-    String slice = "/user.slice/user-" + uid + ".slice/";
-    if (cgroup.startsWith(slice)) {
-      return pass("scope", "this process is in " + cgroup + ", which user@" + uid + ".service may move into a scope");
+    String slice = "/user.slice/user-" + uid + ".slice";
+    String manager = "user@" + uid + ".service";
+    if (cgroup.startsWith(slice + "/")) {
+      return pass("scope", "this process is in " + cgroup + ", which " + manager + " may move into a scope");
     }
-    return warn("scope", "this process is in " + cgroup + ", outside " + slice.substring(0, slice.length() - 1)
-            + ": user@" + uid + ".service cannot move it into a scope, and run --user --scope fails with result"
-            + " 'resources' (as systemd-run --user --scope does)",
+    if (major <= 252) {
+      return pass("scope", "this process is in " + cgroup + ", outside " + slice + ": " + manager
+          + " has systemd " + major + "'s system manager move it into a scope");
+    }
+    return warn("scope", "this process is in " + cgroup + ", outside " + slice + ": " + manager + " cannot move"
+            + " it into a scope, and run --user --scope fails with result 'resources' (as systemd-run --user"
+            + " --scope does)",
         "start it from a login session (ssh, a desktop, machinectl shell USER@), or run it as a service: run"
             + " --user without --scope");
   }

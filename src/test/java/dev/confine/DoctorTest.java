@@ -42,7 +42,7 @@ class DoctorTest {
       cgroup v1         | WARN | 1:name=systemd:/user.slice
       """)
   void theUserManagerMovesOnlyItsOwnSessionsAndTreeIntoAScope(String label, Verdict verdict, String line) {
-    Check check = Doctor.scope(List.of(line), 1000);
+    Check check = Doctor.scope(List.of(line), 1000, 257);
 
     assertEquals(verdict, check.verdict(), check::toString);
     if (verdict == Verdict.WARN && line.startsWith("0::")) {
@@ -51,6 +51,15 @@ class DoctorTest {
           + " (as systemd-run --user --scope does)", check.finding());
       assertTrue(check.fix().orElseThrow().endsWith("run it as a service: run --user without --scope"));
     }
+  }
+
+  @Test
+  void systemd252MovesAProcessFromAnywhereOfTheUserThroughTheSystemManager() {
+    Check check = Doctor.scope(List.of("0::/system.slice/cron.service"), 1000, 252);
+
+    assertEquals(new Check("scope", Verdict.PASS, "this process is in /system.slice/cron.service, outside"
+        + " /user.slice/user-1000.slice: user@1000.service has systemd 252's system manager move it into a scope",
+        Optional.empty()), check);
   }
 
   private static final Instant BOOT = Instant.parse("2026-11-23T10:00:00Z");

@@ -49,7 +49,7 @@ class ReconnectVmTest {
   private static void waitOutlives(List<String> options, List<List<String>> aways) throws Exception {
     String unit = Guest.uniqueName("confine-reconnect") + ".service";
     Path err = Files.createTempFile("confine-reconnect", ".err");
-    // The service ends once all are over, when the test makes this file: confine must hear it anew.
+    // The service ends when the test makes this file, once all are over: confine must hear it anew.
     Path over = Path.of(err + ".over");
     try {
       List<String> command = new ArrayList<>(List.of(Guest.CONFINE.toString(), "run"));
@@ -65,6 +65,15 @@ class ReconnectVmTest {
         if (!confine.isAlive()) {
           throw new AssertionError("confine gave up after " + String.join(" ", away) + ": " + Files.readString(err));
         }
+      }
+      // Only once confine holds the unit again (its pin, Ref, from the new connection): a unit that
+      // ends while nobody holds it is collected, and how it ended is lost, as confine would then say.
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (Guest.systemctl("show", "-P", "Refs", unit).isEmpty()) {
+        if (!confine.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("confine never held " + unit + " again: " + Files.readString(err));
+        }
+        Thread.sleep(100);
       }
       Files.createFile(over);
       if (!confine.waitFor(90, TimeUnit.SECONDS)) {
