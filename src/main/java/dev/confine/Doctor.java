@@ -40,7 +40,7 @@ public final class Doctor {
    * One check.
    *
    * @param name what was checked: {@code cgroup}, {@code bus}, {@code systemd}, {@code controllers},
-   *     {@code scope}, {@code authorization} or {@code polkit}
+   *     {@code authorization} or {@code polkit}
    * @param verdict how it came out
    * @param finding what was found
    * @param fix what to do; empty when the check passed
@@ -87,9 +87,6 @@ public final class Doctor {
       checks.add(pass("bus", "the " + manager.description() + " answers on " + address));
       checks.add(version(manager, systemd.majorVersion(), version));
       checks.add(controllers(manager, systemd));
-      if (manager == Manager.USER) {
-        checks.add(scope(readOrEmpty(Path.of("/proc/self/cgroup")), uid, systemd.majorVersion()));
-      }
       if (manager == Manager.SYSTEM) {
         checks.add(authorization(systemd, uid, System.getProperty("user.name")));
         checks.add(polkit(systemd, uid == 0));
@@ -256,36 +253,6 @@ public final class Doctor {
     String fix = "use polkit 0.106 or later (Debian and Ubuntu: polkitd 121 or later) for polkit/50-confine.rules, "
         + DELEGATE_INSTEAD;
     return root ? warn("polkit", finding, fix) : fail("polkit", finding, fix);
-  }
-
-  /**
-   * Whether the user manager can take this process into a scope ({@code run --user --scope}), from
-   * the lines of /proc/self/cgroup. It moves processes of the user's login sessions and of its own
-   * tree. One anywhere else (a system service that ran runuser or su, a cron job) it asks the
-   * system manager to move, which systemd 252 does (measured) and 257 refuses: the scope fails with
-   * result 'resources'. Versions between are warned of as 257 is.
-   */
-  static Check scope(List<String> cgroupLines, long uid, int major) {
-    String cgroup = cgroupLines.stream().filter(line -> line.startsWith("0::")).map(line -> line.substring(3))
-        .findFirst().orElse(null);
-    if (cgroup == null) {
-      return warn("scope", "cannot tell which cgroup this process is in (no cgroup v2 line in /proc/self/cgroup)",
-          "run --user without --scope starts a service, which does not depend on it");
-    }
-    String slice = "/user.slice/user-" + uid + ".slice";
-    String manager = "user@" + uid + ".service";
-    if (cgroup.startsWith(slice + "/")) {
-      return pass("scope", "this process is in " + cgroup + ", which " + manager + " may move into a scope");
-    }
-    if (major <= 252) {
-      return pass("scope", "this process is in " + cgroup + ", outside " + slice + ": " + manager
-          + " has systemd " + major + "'s system manager move it into a scope");
-    }
-    return warn("scope", "this process is in " + cgroup + ", outside " + slice + ": " + manager + " cannot move"
-            + " it into a scope, and run --user --scope fails with result 'resources' (as systemd-run --user"
-            + " --scope does)",
-        "start it from a login session (ssh, a desktop, machinectl shell USER@), or run it as a service: run"
-            + " --user without --scope");
   }
 
   private static Set<String> sorted(Set<String> controllers, java.util.function.Predicate<String> keep) {

@@ -193,16 +193,23 @@ final class SystemdBus implements AutoCloseable {
       }
       throw e;
     }
-    if (listeningForJobs) {
-      listenForJobs(connection);
+    try {
+      if (listeningForJobs) {
+        listenForJobs(connection);
+      }
+      if (subscribed) {
+        call(MANAGER_PATH, MANAGER, "Subscribe", "");
+      }
+      for (PropertyWatch watch : propertyWatches) {
+        watch.register(connection);
+      }
+      reconnectHooks.forEach(Runnable::run);
+    } catch (RuntimeException e) {
+      // systemd not back on the new bus yet (ServiceUnknown): all of it again on the next try, not
+      // a connection that looks whole without its subscription or watches.
+      closeQuietly(connection);
+      throw e;
     }
-    if (subscribed) {
-      call(MANAGER_PATH, MANAGER, "Subscribe", "");
-    }
-    for (PropertyWatch watch : propertyWatches) {
-      watch.register(connection);
-    }
-    reconnectHooks.forEach(Runnable::run);
     return true;
   }
 

@@ -32,36 +32,6 @@ class DoctorTest {
     assertEquals(verdict == Verdict.FAIL, check.fix().orElse("").contains("systemd.unified_cgroup_hierarchy=1"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
-      login session     | PASS | 0::/user.slice/user-1000.slice/session-3.scope
-      user manager      | PASS | 0::/user.slice/user-1000.slice/user@1000.service/app.slice/foo.service
-      system service    | WARN | 0::/system.slice/cron.service
-      another user      | WARN | 0::/user.slice/user-1001.slice/session-4.scope
-      prefix, not slice | WARN | 0::/user.slice/user-10000.slice/session-5.scope
-      cgroup v1         | WARN | 1:name=systemd:/user.slice
-      """)
-  void theUserManagerMovesOnlyItsOwnSessionsAndTreeIntoAScope(String label, Verdict verdict, String line) {
-    Check check = Doctor.scope(List.of(line), 1000, 257);
-
-    assertEquals(verdict, check.verdict(), check::toString);
-    if (verdict == Verdict.WARN && line.startsWith("0::")) {
-      assertEquals("this process is in " + line.substring(3) + ", outside /user.slice/user-1000.slice:"
-          + " user@1000.service cannot move it into a scope, and run --user --scope fails with result 'resources'"
-          + " (as systemd-run --user --scope does)", check.finding());
-      assertTrue(check.fix().orElseThrow().endsWith("run it as a service: run --user without --scope"));
-    }
-  }
-
-  @Test
-  void systemd252MovesAProcessFromAnywhereOfTheUserThroughTheSystemManager() {
-    Check check = Doctor.scope(List.of("0::/system.slice/cron.service"), 1000, 252);
-
-    assertEquals(new Check("scope", Verdict.PASS, "this process is in /system.slice/cron.service, outside"
-        + " /user.slice/user-1000.slice: user@1000.service has systemd 252's system manager move it into a scope",
-        Optional.empty()), check);
-  }
-
   private static final Instant BOOT = Instant.parse("2026-11-23T10:00:00Z");
   private static final Optional<Instant> INSTALLED = Optional.of(BOOT.plusSeconds(60));
 
