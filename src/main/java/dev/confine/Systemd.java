@@ -544,7 +544,7 @@ public final class Systemd implements AutoCloseable {
         }
         return call.get();
       } catch (SystemdException e) {
-        if (!bus.wentAway(e) && !(away != null && e instanceof BusUnreachableException)) {
+        if (!bus.wentAway(e)) {
           throw e;
         }
         if (away == null) {

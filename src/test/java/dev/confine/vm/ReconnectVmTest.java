@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -58,7 +59,7 @@ class ReconnectVmTest {
           "sh", "-c", "while [ ! -e " + over + " ]; do sleep 0.5; done; exit 37"));
       Process confine = new ProcessBuilder(command)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-      awaitActive(unit, confine, err);
+      awaitShown(unit, "ActiveState", "active"::equals, "never became active", confine, err);
       for (List<String> away : aways) {
         Guest.Result done = Guest.systemctlResult(away.toArray(String[]::new));
         assertEquals(0, done.status(), done::toString);
@@ -68,13 +69,7 @@ class ReconnectVmTest {
       }
       // Only once confine holds the unit again (its pin, Ref, from the new connection): a unit that
       // ends while nobody holds it is collected, and how it ended is lost, as confine would then say.
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (Guest.systemctl("show", "-P", "Refs", unit).isEmpty()) {
-        if (!confine.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("confine never held " + unit + " again: " + Files.readString(err));
-        }
-        Thread.sleep(100);
-      }
+      awaitShown(unit, "Refs", refs -> !refs.isEmpty(), "was never held again", confine, err);
       Files.createFile(over);
       if (!confine.waitFor(90, TimeUnit.SECONDS)) {
         confine.destroyForcibly();
@@ -131,12 +126,16 @@ class ReconnectVmTest {
     }
   }
 
-  /** Waits until confine has started the unit; fails at once, with its stderr, if confine ended. */
-  private static void awaitActive(String unit, Process confine, Path err) throws Exception {
+  /**
+   * Waits until systemctl shows the unit's {@code property} as {@code wanted}; fails at once, with
+   * confine's stderr, if confine ended, and after 90 s saying the unit {@code never}.
+   */
+  private static void awaitShown(String unit, String property, Predicate<String> wanted, String never,
+      Process confine, Path err) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!Guest.systemctl("show", "-P", "ActiveState", unit).equals("active")) {
+    while (!wanted.test(Guest.systemctl("show", "-P", property, unit))) {
       if (!confine.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError(unit + " never became active; confine's stderr: " + Files.readString(err));
+        throw new AssertionError(unit + " " + never + "; confine's stderr: " + Files.readString(err));
       }
       Thread.sleep(100);
     }
